@@ -1,0 +1,77 @@
+# relayctl: one static binary.  "make" builds it, "make check" runs every test.
+
+SRCS = relayctl.c $(wildcard applets/*.c) $(wildcard lib/*.c)
+HDRS = $(wildcard lib/*.h)
+WARN = -Wall -Wextra -Werror
+DEFS = -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE
+MUSL := $(shell command -v musl-gcc 2>/dev/null)
+ifeq ($(MUSL),)
+STATIC_CC = $(or $(filter-out cc,$(CC)),gcc)
+else
+STATIC_CC = musl-gcc
+endif
+CFLAGS = -std=c11 -O2 $(WARN) $(DEFS)
+LDFLAGS = -static -s
+HOSTCC = gcc
+
+all: relayctl
+
+relayctl: $(SRCS) $(HDRS) Makefile
+	$(STATIC_CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
+
+# --- tests -----------------------------------------------------------------
+# build/ holds everything that is not the shipped binary.
+
+LIB_SRCS = $(wildcard lib/*.c)
+APPLET_SRCS = $(wildcard applets/*.c)
+UNIT_TESTS = $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
+# Fault injection: every test binary may wrap these calls (tests/unit/wrap.h).
+WRAPS = open openat read write close fstat fstatat futimens fchmod renameat time \
+	unlinkat linkat clock_gettime setenv execvp
+WRAP_FLAGS = $(foreach f,$(WRAPS),-Wl,--wrap=$(f))
+UNIT_CFLAGS = -std=c11 -O1 -g $(WARN) $(DEFS) -Wno-unused-function -I.
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+build/unit/%: tests/unit/%.c tests/unit/wrap.c tests/unit/wrap.h \
+		$(LIB_SRCS) $(APPLET_SRCS) $(HDRS) relayctl.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< tests/unit/wrap.c \
+		$(LIB_SRCS) -DUNIT_TEST $(WRAP_FLAGS) -lcmocka
+
+build/asan/unit/%: tests/unit/%.c tests/unit/wrap.c tests/unit/wrap.h \
+		$(LIB_SRCS) $(APPLET_SRCS) $(HDRS) relayctl.c
+	@mkdir -p $(@D)
+	clang $(UNIT_CFLAGS) $(SAN_FLAGS) -o $@ $< tests/unit/wrap.c \
+		$(LIB_SRCS) -DUNIT_TEST $(WRAP_FLAGS) -lcmocka
+
+build/asan/relayctl: $(SRCS) $(HDRS)
+	@mkdir -p $(@D)
+	clang $(CFLAGS) -g $(SAN_FLAGS) -o $@ $(SRCS)
+
+build/recorder: tests/helper/recorder.c
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=c11 -O2 $(WARN) $(DEFS) -static -o $@ $<
+
+deps:
+	@sh tests/deps.sh
+
+unit: $(UNIT_TESTS)
+	@sh tests/run-unit.sh $(UNIT_TESTS)
+
+blackbox: relayctl build/recorder
+	@sh tests/blackbox/run.sh ./relayctl
+
+sanitize: build/asan/relayctl build/recorder $(patsubst build/%,build/asan/%,$(UNIT_TESTS))
+	@sh tests/run-unit.sh $(patsubst build/%,build/asan/%,$(UNIT_TESTS))
+	@sh tests/blackbox/run.sh build/asan/relayctl
+
+check: deps
+	@$(MAKE) --no-print-directory relayctl build/recorder $(UNIT_TESTS) \
+		build/asan/relayctl $(patsubst build/%,build/asan/%,$(UNIT_TESTS))
+	@bash tests/check.sh
+
+clean:
+	rm -rf relayctl build
+
+.PHONY: all deps unit blackbox sanitize check clean

@@ -1,0 +1,190 @@
+/* From cron: remove stale records and stale temporary files, never one that a login refreshed meanwhile; see relay-ctrl-age(8). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/address.h"
+#include "../lib/config.h"
+#include "../lib/msg.h"
+#include "../lib/spool.h"
+
+struct age {
+	int dir;
+	time_t now;
+	long expiry, skew;
+	int verbose, dry_run, failed;
+	unsigned long records, temps;
+};
+
+static int
+parse_options(char **argv, struct age *a)
+{
+	int i;
+	const char *p;
+
+	for (i = 1; argv[i] && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return argv[i + 1] == NULL ? 0 : -1;
+		for (p = argv[i] + 1; *p; p++) {
+			if (*p == 'v')
+				a->verbose = 1;
+			else if (*p == 'n')
+				a->dry_run = 1;
+			else
+				return -1;
+		}
+		if (p == argv[i] + 1)
+			return -1;
+	}
+	return argv[i] == NULL ? 0 : -1;
+}
+
+static int
+is_record_name(const char *name)
+{
+	char canon[ADDR_NAME_SIZE];
+
+	return addr_canon(name, canon) == NULL && strcmp(canon, name) == 0;
+}
+
+static int
+is_temp_name(const char *name)
+{
+	return strncmp(name, TMP_ALLOW, sizeof(TMP_ALLOW) - 1) == 0 ||
+	    strncmp(name, TMP_AGE, sizeof(TMP_AGE) - 1) == 0;
+}
+
+static int
+stale(const struct age *a, const struct stat *st)
+{
+	return S_ISREG(st->st_mode) &&
+	    !spool_fresh(st->st_mtime, a->now, a->expiry, a->skew);
+}
+
+static void
+removed(struct age *a, const char *name, unsigned long *count)
+{
+	(*count)++;
+	if (a->dry_run)
+		printf("%s\n", name);
+}
+
+static void
+failed(struct age *a, const char *what, const char *name)
+{
+	warn("cannot %s %s in the spool: %s; it stays until the next run",
+	    what, name, strerror(errno));
+	a->failed = 1;
+}
+
+/*
+ * A login may refresh the record between our look and our unlink.  So the
+ * record is first renamed aside, looked at again, and only then removed;
+ * if it turned fresh it goes back by link(2), which never replaces a newer
+ * record that a login wrote meanwhile.
+ */
+static void
+remove_record(struct age *a, const char *name)
+{
+	char aside[80];
+	struct stat st;
+
+	snprintf(aside, sizeof(aside), TMP_AGE "%ld.%.45s", (long)getpid(),
+	    name);
+	if (renameat(a->dir, name, a->dir, aside) != 0) {
+		if (errno != ENOENT)
+			failed(a, "set aside", name);
+		return;
+	}
+	if (fstatat(a->dir, aside, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !stale(a, &st)) {
+		if (linkat(a->dir, aside, a->dir, name, 0) != 0 &&
+		    errno != EEXIST)
+			failed(a, "put back", name);
+	} else
+		removed(a, name, &a->records);
+	if (unlinkat(a->dir, aside, 0) != 0)
+		failed(a, "remove", aside);
+}
+
+static void
+consider(struct age *a, const char *name)
+{
+	struct stat st;
+	int record = is_record_name(name);
+
+	if (!record && !is_temp_name(name))
+		return;
+	if (fstatat(a->dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    !stale(a, &st))
+		return;
+	if (a->dry_run)
+		removed(a, name, record ? &a->records : &a->temps);
+	else if (record)
+		remove_record(a, name);
+	else if (unlinkat(a->dir, name, 0) == 0)
+		removed(a, name, &a->temps);
+	else if (errno != ENOENT)
+		failed(a, "remove", name);
+}
+
+static int
+sweep(struct age *a)
+{
+	struct dirent *d;
+	DIR *dp;
+
+	if ((dp = fdopendir(a->dir)) == NULL)
+		return -1;
+	errno = 0;
+	while ((d = readdir(dp)) != NULL) {
+		consider(a, d->d_name);
+		errno = 0;
+	}
+	if (errno != 0)
+		return -1;
+	closedir(dp);
+	return 0;
+}
+
+static int
+report(const struct age *a)
+{
+	if (a->verbose)
+		printf("%s %lu stale records and %lu stale temporary files\n",
+		    a->dry_run ? "would remove" : "removed", a->records,
+		    a->temps);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die_temp("cannot write to standard output: %s",
+		    strerror(errno));
+	return a->failed ? EXIT_TEMP : 0;
+}
+
+int
+age_main(int argc, char **argv)
+{
+	struct age a = { 0 };
+	const char *dir;
+
+	(void)argc;
+	if (parse_options(argv, &a) != 0)
+		die_usage();
+	dir = config_get("RELAY_CTRL_DIR");
+	if (dir == NULL || *dir == '\0')
+		die_temp("RELAY_CTRL_DIR is not set; nothing was removed");
+	if ((a.dir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die_temp("cannot open spool directory %s (RELAY_CTRL_DIR): %s; "
+		    "nothing was removed", dir, strerror(errno));
+	a.now = time(NULL);
+	a.expiry = config_seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT);
+	a.skew = config_seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT);
+	if (sweep(&a) != 0)
+		die_temp("cannot read spool directory %s: %s; stopped early",
+		    dir, strerror(errno));
+	return report(&a);
+}

@@ -1,0 +1,109 @@
+/* Open the spool once, while still root, and hand it down as a high descriptor; see relay-ctrl-chdir(8). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "../lib/config.h"
+#include "../lib/exec.h"
+#include "../lib/msg.h"
+
+#define SLOT_CEILING 1024	/* fork copies the table up to the top slot */
+#define SLOT_BATCH 64
+
+/* One poll(2) tells which of up to 64 slots are free (POLLNVAL). */
+static int
+free_slot_in(int lo, int hi)
+{
+	struct pollfd p[SLOT_BATCH];
+	int i, n = hi - lo;
+
+	for (i = 0; i < n; i++) {
+		p[i].fd = lo + i;
+		p[i].events = 0;
+		p[i].revents = 0;
+	}
+	if (poll(p, (nfds_t)n, 0) < 0)
+		return -1;
+	for (i = n - 1; i >= 0; i--)
+		if (p[i].revents & POLLNVAL)
+			return lo + i;
+	return -1;
+}
+
+/* The highest free slot below min(soft RLIMIT_NOFILE, 1024), or -1. */
+static int
+highest_free_slot(int above)
+{
+	struct rlimit rl;
+	rlim_t top = SLOT_CEILING;
+	int hi, lo, slot;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < top)
+		top = rl.rlim_cur;
+	for (hi = (int)top; hi > above + 1; hi = lo) {
+		lo = hi - SLOT_BATCH > above + 1 ? hi - SLOT_BATCH : above + 1;
+		if ((slot = free_slot_in(lo, hi)) >= 0)
+			return slot;
+	}
+	return -1;
+}
+
+static int
+move_high(int fd)
+{
+	int slot = highest_free_slot(fd);
+
+	if (slot < 0 || dup2(fd, slot) != slot)
+		return fd;
+	close(fd);
+	return slot;
+}
+
+/* Returns the descriptor, or -1 after a warning. */
+static int
+open_spool(void)
+{
+	const char *dir = config_get("RELAY_CTRL_DIR");
+	int fd;
+
+	if (dir == NULL || *dir == '\0') {
+		warn("RELAY_CTRL_DIR is not set; the service runs without "
+		    "relay control");
+		return -1;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0) {
+		warn("cannot open spool directory %s: %s; the service runs "
+		    "without relay control", dir, strerror(errno));
+		return -1;
+	}
+	return move_high(fd);
+}
+
+int
+chdir_main(int argc, char **argv)
+{
+	char **next = chain_args(argv);
+	char num[16];
+	int fd;
+
+	(void)argc;
+	if (next[0] == NULL)
+		die_usage();
+	unsetenv("RELAY_CTRL_DIR_FD");
+	fd = open_spool();
+	if (fd >= 0) {
+		snprintf(num, sizeof(num), "%d", fd);
+		if (setenv("RELAY_CTRL_DIR_FD", num, 1) != 0) {
+			warn("cannot set RELAY_CTRL_DIR_FD: %s; the service "
+			    "runs without relay control", strerror(errno));
+			close(fd);
+		}
+	}
+	xexec(next);
+}

@@ -1,0 +1,138 @@
+/* Hot path, once per SMTP connection: grant $RELAYCLIENT if the client's record is fresh, then run the SMTP daemon; see relay-ctrl-check(8). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../lib/address.h"
+#include "../lib/config.h"
+#include "../lib/exec.h"
+#include "../lib/msg.h"
+#include "../lib/spool.h"
+
+struct verdict {
+	int relay;
+	const char *why;	/* for RELAY_CTRL_LOG_IPS */
+	struct record rec;
+};
+
+static void
+ignore_entry(const char *entry, size_t len, const char *why, void *addr)
+{
+	char text[VISIBLE_SIZE], copy[RECORD_VALUE_MAX + 1];
+
+	if (len > RECORD_VALUE_MAX)
+		len = RECORD_VALUE_MAX;
+	memcpy(copy, entry, len);
+	copy[len] = '\0';
+	warn("record for %s holds \"%s\", which is not exported: %s; "
+	    "continuing", (const char *)addr, visible(copy, text, sizeof(text)),
+	    why);
+}
+
+static void
+judge(int dir, const char *addr, struct verdict *v)
+{
+	char buf[RECORD_FILE_MAX + 1];
+	struct stat st;
+	size_t len;
+	time_t now;
+	int r;
+
+	r = spool_read(dir, addr, &st, buf, &len);
+	if (r < 0 && errno == ENOENT) {
+		v->why = "not found";
+		return;
+	}
+	if (r != 0) {
+		warn("cannot read record for %s: %s; continuing without relay",
+		    addr, r > 0 ? "it is not a regular file" :
+		    errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		v->why = "unreadable";
+		return;
+	}
+	now = time(NULL);
+	if (!spool_fresh(st.st_mtime, now,
+	    config_seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT),
+	    config_seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT))) {
+		v->why = st.st_mtime > now ? "found, dated in the future" :
+		    "found, stale";
+		return;
+	}
+	v->relay = 1;
+	v->why = "found, fresh";
+	if (len > RECORD_FILE_MAX)
+		warn("record for %s is larger than %d bytes; relaying without "
+		    "USER and DOMAIN", addr, RECORD_FILE_MAX);
+	else
+		record_decode(buf, len, &v->rec, ignore_entry, (void *)addr);
+}
+
+static void
+grant(const char *addr, const struct record *r)
+{
+	const char *rc = config_get("RELAY_CTRL_RELAYCLIENT");
+
+	if (rc == NULL)
+		rc = "";
+	if (setenv("RELAYCLIENT", rc, 1) != 0 ||
+	    (r->user[0] && setenv("USER", r->user, 1) != 0) ||
+	    (r->domain[0] && setenv("DOMAIN", r->domain, 1) != 0)) {
+		warn("cannot set the environment for %s: %s; continuing "
+		    "without relay", addr, strerror(errno));
+		unsetenv("RELAYCLIENT");
+		return;
+	}
+	if (config_get("RELAY_CTRL_LOG_ENV") != NULL)
+		info("%s: exporting RELAYCLIENT=%s USER=%s DOMAIN=%s", addr, rc,
+		    r->user, r->domain);
+}
+
+/* Every failure here is a warning: inbound mail is never refused. */
+static void
+check(void)
+{
+	char addr[ADDR_NAME_SIZE], what[256], shown[VISIBLE_SIZE];
+	struct verdict v = { 0, "bad address", { "", "" } };
+	const char *text, *var = "TCPREMOTEIP", *bad;
+	int dir;
+
+	text = addr_from_env(&var);
+	if ((bad = addr_canon(text, addr)) != NULL) {
+		visible(text, shown, sizeof(shown));
+		warn("client address %s=%s is not usable: %s; continuing "
+		    "without relay", var, shown, bad);
+		spool_close(spool_env_fd());
+	} else if ((dir = spool_open(what, sizeof(what))) < 0) {
+		warn("cannot open %s for %s: %s; continuing without relay",
+		    what, addr, spool_strerror(errno));
+		spool_close(-1);
+		v.why = "no spool";
+	} else {
+		judge(dir, addr, &v);
+		spool_close(dir);
+		if (v.relay)
+			grant(addr, &v.rec);
+	}
+	if (config_get("RELAY_CTRL_LOG_IPS") != NULL)
+		info("%s: %s; relaying %s", bad ? shown : addr, v.why,
+		    v.relay ? "allowed" : "not allowed");
+}
+
+int
+check_main(int argc, char **argv)
+{
+	char **next = chain_args(argv);
+
+	(void)argc;
+	if (next[0] == NULL)
+		die_usage();
+	if (getenv("RELAYCLIENT") != NULL) {
+		spool_close(spool_env_fd());
+		if (config_get("RELAY_CTRL_LOG_IPS") != NULL)
+			info("RELAYCLIENT is already set; nothing changed");
+		xexec(next);
+	}
+	check();
+	xexec(next);
+}

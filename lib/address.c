@@ -1,0 +1,87 @@
+/* The client's IP address from the environment, and its canonical name in the spool; see relayctl(8). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "address.h"
+
+/*
+ * Returns NULL and fills name, or returns why text is not an address.
+ * inet_pton does the parsing, so that no home-made parser widens what is
+ * accepted; inet_ntop then gives every spelling of an address one name.
+ */
+const char *
+addr_canon(const char *text, char name[ADDR_NAME_SIZE])
+{
+	static const unsigned char mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+	static const unsigned char zero[12];
+	unsigned char a[16];
+	size_t len;
+
+	if (text == NULL || *text == '\0')
+		return "it is empty";
+	len = strnlen(text, ADDR_TEXT_MAX + 1);
+	if (len > ADDR_TEXT_MAX)
+		return "it is longer than any IP address";
+	if (inet_pton(AF_INET, text, a) == 1) {
+		inet_ntop(AF_INET, a, name, ADDR_NAME_SIZE);
+		return NULL;
+	}
+	if (strchr(text, ':') == NULL || inet_pton(AF_INET6, text, a) != 1)
+		return "it is not a numeric IPv4 or IPv6 address";
+	if (memcmp(a, mapped, 12) == 0) {
+		inet_ntop(AF_INET, a + 12, name, ADDR_NAME_SIZE);
+		return NULL;
+	}
+	/*
+	 * Deprecated IPv4-compatible addresses (::a.b.c.d) are no TCP peer,
+	 * and C libraries disagree on how to write them back.
+	 */
+	if (memcmp(a, zero, 12) == 0 && memcmp(a + 12, "\0\0\0\1", 4) != 0)
+		return "it is the unspecified or a deprecated IPv4-compatible address";
+	inet_ntop(AF_INET6, a, name, ADDR_NAME_SIZE);
+	return NULL;
+}
+
+/*
+ * ucspi-tcp sets PROTO=TCP and TCPREMOTEIP, ucspi-tcp6 PROTO=TCP6 and
+ * TCP6REMOTEIP, ucspi-ssl PROTO=SSL and SSLREMOTEIP; Dovecot sets IP.
+ * A PROTO that is not a short word names no variable.
+ */
+const char *
+addr_from_env(const char **var)
+{
+	char key[32];
+	const char *proto, *v;
+	size_t i;
+
+	proto = getenv("PROTO");
+	if (proto != NULL && strlen(proto) <= 8 && *proto != '\0') {
+		for (i = 0; proto[i]; i++)
+			if (!((proto[i] >= 'A' && proto[i] <= 'Z') ||
+			    (proto[i] >= '0' && proto[i] <= '9')))
+				break;
+		if (proto[i] == '\0') {
+			snprintf(key, sizeof(key), "%sREMOTEIP", proto);
+			if ((v = getenv(key)) != NULL) {
+				if (var)
+					*var = "${PROTO}REMOTEIP";
+				return v;
+			}
+		}
+	}
+	if ((v = getenv("TCPREMOTEIP")) != NULL) {
+		if (var)
+			*var = "TCPREMOTEIP";
+		return v;
+	}
+	if ((v = getenv("IP")) != NULL) {
+		if (var)
+			*var = "IP";
+		return v;
+	}
+	return NULL;
+}

@@ -1,0 +1,143 @@
+/* RELAY_CTRL_* settings: the environment first, then one file a variable in the config directory; see relayctl(8). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "msg.h"
+
+#define CACHE_SLOTS 12
+
+/* One value per name is read at most once a process: check runs per connection. */
+static struct {
+	const char *name;
+	char *value;		/* NULL: not set */
+} cache[CACHE_SLOTS];
+static int ncache;
+static int confdir = -2;	/* -2: not opened yet, -1: none */
+
+void
+config_reset(void)
+{
+	int i;
+
+	for (i = 0; i < ncache; i++)
+		free(cache[i].value);
+	ncache = 0;
+	if (confdir >= 0)
+		close(confdir);
+	confdir = -2;
+}
+
+static int
+open_confdir(void)
+{
+	const char *dir;
+
+	if (confdir != -2)
+		return confdir;
+	dir = getenv("RELAY_CTRL_CONFIG");
+	if (dir == NULL || *dir == '\0')
+		dir = CONFIG_DIR_DEFAULT;
+	confdir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return confdir;
+}
+
+/*
+ * envdir's rules: the first line, NUL read as newline, trailing blanks cut;
+ * an empty file unsets.  A file that is not regular (a FIFO, a directory)
+ * is ignored rather than read, so that a mistake there cannot hang mail.
+ */
+static char *
+read_value(int dir, const char *name)
+{
+	char buf[CONFIG_VALUE_MAX + 1];
+	struct stat st;
+	ssize_t n;
+	size_t len;
+	int fd;
+
+	fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
+	n = read(fd, buf, CONFIG_VALUE_MAX);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	for (len = 0; len < (size_t)n && buf[len] != '\n' && buf[len] != '\0';)
+		len++;
+	while (len > 0 && (buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		len--;
+	buf[len] = '\0';
+	return strdup(buf);
+}
+
+const char *
+config_get(const char *name)
+{
+	const char *v;
+	int i, dir;
+
+	v = getenv(name);
+	if (v != NULL)
+		return v;
+	for (i = 0; i < ncache; i++)
+		if (strcmp(cache[i].name, name) == 0)
+			return cache[i].value;
+	dir = open_confdir();
+	v = dir >= 0 ? read_value(dir, name) : NULL;
+	if (ncache < CACHE_SLOTS) {
+		cache[ncache].name = name;
+		cache[ncache].value = (char *)v;
+		ncache++;
+	}
+	return v;
+}
+
+/*
+ * A whole positive decimal number of seconds, no sign, no unit, at most
+ * INT_MAX: larger values would overflow the freshness arithmetic.
+ */
+int
+parse_seconds(const char *s, long *out)
+{
+	long v = 0;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (INT_MAX - (*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+long
+config_seconds(const char *name, long def)
+{
+	const char *s = config_get(name);
+	long v;
+
+	if (s == NULL)
+		return def;
+	if (parse_seconds(s, &v) != 0) {
+		warn("%s=%.40s is not a positive number of seconds; using %ld",
+		    name, s, def);
+		return def;
+	}
+	return v;
+}

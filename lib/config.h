@@ -1,0 +1,16 @@
+/* RELAY_CTRL_* settings from the environment or the config directory; see relayctl(8), ENVIRONMENT. */
+#ifndef RELAYCTL_CONFIG_H
+#define RELAYCTL_CONFIG_H
+
+#define CONFIG_DIR_DEFAULT "/etc/relay-ctrl"
+#define CONFIG_VALUE_MAX 4096
+
+#define EXPIRY_DEFAULT 900
+#define CLOCK_SKEW_DEFAULT 60
+
+const char *config_get(const char *name);
+long config_seconds(const char *name, long def);
+int parse_seconds(const char *s, long *out);
+void config_reset(void);
+
+#endif

@@ -1,0 +1,208 @@
+/* One-line messages "NAME[PID]: warning: ..." to stderr or syslog; see relayctl(8). */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "msg.h"
+
+static const char *name = "relayctl";
+static const char *usage = "relayctl APPLET [ARGS...]";
+static enum msg_sink sink = SINK_AUTO;
+
+void
+msg_init(const char *invoked_as, const char *applet_usage)
+{
+	name = invoked_as;
+	usage = applet_usage;
+}
+
+const char *
+msg_name(void)
+{
+	return name;
+}
+
+void
+msg_force_sink(enum msg_sink s)
+{
+	sink = s;
+}
+
+/*
+ * Decided at the first message, not at start-up, so that the hot path pays
+ * nothing when it has nothing to say.  A socket on fd 2 is the network
+ * (qmail-popup) or the SMTP daemon (Postfix spawn): never write there.
+ */
+enum msg_sink
+msg_sink(void)
+{
+	const char *v;
+	struct stat st;
+
+	if (sink != SINK_AUTO)
+		return sink;
+	v = config_get("RELAY_CTRL_LOG");
+	if (v && strcmp(v, "stderr") == 0)
+		sink = SINK_STDERR;
+	else if (v && strcmp(v, "syslog") == 0)
+		sink = SINK_SYSLOG;
+	else if (v && strcmp(v, "none") == 0)
+		sink = SINK_NONE;
+	else if (fstat(2, &st) == 0 && S_ISSOCK(st.st_mode))
+		sink = SINK_SYSLOG;
+	else
+		sink = SINK_STDERR;
+	return sink;
+}
+
+/*
+ * Text from the network, the environment or a record, made safe for a log
+ * line: at most 64 bytes shown, anything but printable ASCII as \xHH.
+ */
+const char *
+visible(const char *s, char *buf, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0, shown = 0;
+	unsigned char c;
+
+	if (s == NULL)
+		s = "(unset)";
+	for (; *s && n + 5 < size; s++) {
+		c = (unsigned char)*s;
+		if (++shown > 64) {
+			buf[n++] = '.';
+			buf[n++] = '.';
+			buf[n++] = '.';
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			buf[n++] = (char)c;
+			continue;
+		}
+		buf[n++] = '\\';
+		buf[n++] = 'x';
+		buf[n++] = hex[c >> 4];
+		buf[n++] = hex[c & 15];
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* SIGPIPE is ignored only for the write: SIG_IGN would survive the exec. */
+static void
+write_stderr(const char *line, size_t len)
+{
+	struct sigaction ign, old;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
+	while (len > 0) {
+		ssize_t n = write(2, line, len);
+		if (n <= 0)
+			break;
+		line += n;
+		len -= (size_t)n;
+	}
+	sigaction(SIGPIPE, &old, NULL);
+}
+
+static void
+vmsg(int prio, const char *level, const char *fmt, va_list ap)
+{
+	char text[1024], line[1200];
+	int n;
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	switch (msg_sink()) {
+	case SINK_SYSLOG:
+		openlog(name, LOG_PID, LOG_MAIL);
+		syslog(prio, "%s%s", level, text);
+		closelog();
+		break;
+	case SINK_STDERR:
+		n = snprintf(line, sizeof(line), "%s[%ld]: %s%s\n", name,
+		    (long)getpid(), level, text);
+		if (n > (int)sizeof(line) - 1) {
+			n = sizeof(line) - 1;
+			line[n - 1] = '\n';
+		}
+		if (n > 0)
+			write_stderr(line, (size_t)n);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(LOG_INFO, "info: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(LOG_WARNING, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(LOG_ERR, "fatal: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+die_temp(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(LOG_ERR, "fatal: ", fmt, ap);
+	va_end(ap);
+	exit(EXIT_TEMP);
+}
+
+/* Usage follows the same sink: fd 2 may be the network even here. */
+void
+die_usage(void)
+{
+	char line[512];
+	int n;
+
+	switch (msg_sink()) {
+	case SINK_STDERR:
+		n = snprintf(line, sizeof(line), "usage: %s\n", usage);
+		if (n > 0 && n < (int)sizeof(line))
+			write_stderr(line, (size_t)n);
+		break;
+	case SINK_SYSLOG:
+		openlog(name, LOG_PID, LOG_MAIL);
+		syslog(LOG_ERR, "fatal: usage: %s", usage);
+		closelog();
+		break;
+	default:
+		break;
+	}
+	exit(EXIT_USAGE);
+}

@@ -1,0 +1,338 @@
+/* Open the spool, read and write records atomically, judge freshness; see relayctl(8), FILES. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "msg.h"
+#include "spool.h"
+
+#define OPEN_RECORD (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+
+static int
+fd_from_env(const char *s)
+{
+	long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > INT_MAX / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v > INT_MAX ? -1 : (int)v;
+}
+
+/* The descriptor chdir passed down, if it is one: it may also be stdin. */
+int
+spool_env_fd(void)
+{
+	const char *s = getenv("RELAY_CTRL_DIR_FD");
+	struct stat st;
+	int fd;
+
+	if (s == NULL)
+		return -1;
+	fd = fd_from_env(s);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		return fd;
+	return -1;
+}
+
+/*
+ * RELAY_CTRL_DIR_FD first: it was opened by chdir while still root, and is
+ * the only way into a 0700 spool.  A value that is not an open directory is
+ * left alone and RELAY_CTRL_DIR is tried instead.  Returns a descriptor
+ * the caller owns, or -1 with errno (0: no spool is configured, which
+ * spool_strerror says).
+ */
+int
+spool_open(char *what, size_t whatsize)
+{
+	char shown[VISIBLE_SIZE];
+	const char *s, *dir;
+	int fd;
+
+	s = getenv("RELAY_CTRL_DIR_FD");
+	if (s != NULL) {
+		snprintf(what, whatsize, "RELAY_CTRL_DIR_FD=%s",
+		    visible(s, shown, sizeof(shown)));
+		if ((fd = spool_env_fd()) >= 0)
+			return fd;
+		warn("%s is not an open directory; trying RELAY_CTRL_DIR",
+		    what);
+	}
+	dir = config_get("RELAY_CTRL_DIR");
+	if (dir == NULL || *dir == '\0') {
+		snprintf(what, whatsize, "the spool");
+		errno = 0;
+		return -1;
+	}
+	snprintf(what, whatsize, "%.200s (RELAY_CTRL_DIR)", dir);
+	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/*
+ * Reads the record called name into buf (at least RECORD_FILE_MAX + 1
+ * bytes).  Never follows a symlink (ELOOP), never blocks on a FIFO, never
+ * reads what is not a regular file (returns 1).  *len > RECORD_FILE_MAX
+ * means the file is larger than any record relayctl writes.
+ */
+int
+spool_read(int dir, const char *name, struct stat *st, char *buf, size_t *len)
+{
+	ssize_t n;
+	int fd, e;
+
+	fd = openat(dir, name, OPEN_RECORD);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) != 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return 1;
+	}
+	do
+		n = read(fd, buf, RECORD_FILE_MAX + 1);
+	while (n < 0 && errno == EINTR);
+	e = errno;
+	close(fd);
+	if (n < 0) {
+		errno = e;
+		return -1;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+int
+spool_fresh(time_t mtime, time_t now, long expiry, long skew)
+{
+	return mtime > now - expiry && mtime <= now + skew;
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * A repeated login with the same content only needs a new time: no new
+ * inode, no journal write.  The name is looked up again afterwards: if age
+ * set the record aside meanwhile, the caller rewrites it.  Any doubt (not
+ * ours to touch, other content, wrong mode) means "rewrite".
+ */
+static int
+refresh_in_place(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now)
+{
+	char buf[RECORD_FILE_MAX + 1];
+	struct timespec times[2] = { *now, *now };
+	struct stat st, again;
+	ssize_t n;
+	int fd, ok = 0;
+
+	fd = openat(dir, name, OPEN_RECORD);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 07777) == RECORD_MODE && (size_t)st.st_size == len &&
+	    (n = read(fd, buf, sizeof(buf))) >= 0 && (size_t)n == len &&
+	    memcmp(buf, content, len) == 0 && futimens(fd, times) == 0 &&
+	    fstatat(dir, name, &again, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    same_file(&st, &again))
+		ok = 1;
+	close(fd);
+	return ok;
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+create_tmp(int dir, char *tmp, size_t size, const char *name)
+{
+	int fd;
+
+	snprintf(tmp, size, TMP_ALLOW "%ld.%.45s", (long)getpid(), name);
+	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, RECORD_MODE);
+	if (fd < 0 && errno == EEXIST) {
+		/* left by an earlier process with our pid */
+		unlinkat(dir, tmp, 0);
+		fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, RECORD_MODE);
+	}
+	return fd;
+}
+
+/*
+ * Atomically replaces the record: a temporary file, written, mode fixed
+ * whatever the umask, its time set from our clock (not the file server's),
+ * closed, renamed over the record.  On failure nothing is left behind,
+ * *step names what failed and errno says why.
+ */
+int
+spool_write(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now, const char **step)
+{
+	struct timespec times[2] = { *now, *now };
+	char tmp[80];
+	int fd, e;
+
+	if (refresh_in_place(dir, name, content, len, now))
+		return 0;
+	*step = "create a temporary file for";
+	fd = create_tmp(dir, tmp, sizeof(tmp), name);
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, RECORD_MODE) != 0)
+		*step = "set the mode of";
+	else if (write_all(fd, content, len) != 0)
+		*step = "write";
+	else if (futimens(fd, times) != 0)
+		*step = "set the time of";
+	else
+		*step = NULL;
+	e = errno;
+	if (close(fd) != 0 && *step == NULL) {
+		*step = "close";
+		e = errno;
+	}
+	if (*step == NULL && renameat(dir, tmp, dir, name) != 0) {
+		*step = "rename";
+		e = errno;
+	}
+	if (*step == NULL)
+		return 0;
+	unlinkat(dir, tmp, 0);
+	errno = e;
+	return -1;
+}
+
+/* What may be exported: at most 255 bytes, no control character. */
+int
+record_value_ok(const char *v, size_t len)
+{
+	size_t i;
+
+	if (len > RECORD_VALUE_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+size_t
+record_encode(const struct record *r, char *buf, size_t size)
+{
+	size_t n = 0;
+	int k;
+
+	if (r->user[0]) {
+		k = snprintf(buf, size, "USER=%s", r->user);
+		n = (size_t)k + 1;
+	}
+	if (r->domain[0] && n < size) {
+		k = snprintf(buf + n, size - n, "DOMAIN=%s", r->domain);
+		n += (size_t)k + 1;
+	}
+	return n <= size ? n : 0;
+}
+
+static int
+take(const char *entry, size_t len, const char *key, char *dst)
+{
+	size_t klen = strlen(key);
+
+	if (len < klen || memcmp(entry, key, klen) != 0)
+		return 0;
+	entry += klen;
+	len -= klen;
+	if (dst[0] != '\0' || !record_value_ok(entry, len))
+		return -1;
+	memcpy(dst, entry, len);
+	dst[len] = '\0';
+	return 1;
+}
+
+/*
+ * Takes USER and DOMAIN, each once, and nothing else: a record that names
+ * LD_PRELOAD or RELAYCLIENT must not reach the SMTP daemon's environment.
+ * Bytes after the last NUL are a torn or foreign file and are not read.
+ */
+void
+record_decode(const char *buf, size_t len, struct record *r,
+    record_reject_fn *reject, void *ctx)
+{
+	const char *end = buf + len, *nul;
+	size_t elen;
+	int got;
+
+	r->user[0] = r->domain[0] = '\0';
+	while (buf < end) {
+		nul = memchr(buf, '\0', (size_t)(end - buf));
+		if (nul == NULL) {
+			reject(buf, (size_t)(end - buf),
+			    "it does not end in a NUL byte", ctx);
+			return;
+		}
+		elen = (size_t)(nul - buf);
+		got = take(buf, elen, "USER=", r->user);
+		if (got == 0)
+			got = take(buf, elen, "DOMAIN=", r->domain);
+		if (got == 0)
+			reject(buf, elen, "only USER and DOMAIN are exported",
+			    ctx);
+		else if (got < 0)
+			reject(buf, elen, "the value is repeated, too long or "
+			    "holds a control character", ctx);
+		buf = nul + 1;
+	}
+}
+
+/* Before the exec: the next program gets no way into the spool. */
+void
+spool_close(int dir)
+{
+	if (dir >= 0)
+		close(dir);
+	unsetenv("RELAY_CTRL_DIR_FD");
+}
+
+const char *
+spool_strerror(int e)
+{
+	return e ? strerror(e) : "RELAY_CTRL_DIR is not set";
+}

@@ -1,0 +1,150 @@
+/* The dispatcher: picks an applet by the name it was run as or by its first argument; see relayctl(8). */
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/msg.h"
+
+#define VERSION "1.0.0"
+
+int age_main(int argc, char **argv);
+int allow_main(int argc, char **argv);
+int check_main(int argc, char **argv);
+int chdir_main(int argc, char **argv);
+int policy_main(int argc, char **argv);
+int revoke_main(int argc, char **argv);
+int status_main(int argc, char **argv);
+
+/* Sorted by name.  Each usage string is word for word its man page's SYNOPSIS. */
+static const struct applet {
+	const char *name;
+	int (*main)(int, char **);
+	const char *usage;
+} applets[] = {
+	{ "age", age_main, "relay-ctrl-age [-v] [-n]" },
+	{ "allow", allow_main, "relay-ctrl-allow [PROGRAM [ARGS...]]" },
+	{ "check", check_main, "relay-ctrl-check PROGRAM [ARGS...]" },
+	{ "chdir", chdir_main, "relay-ctrl-chdir PROGRAM [ARGS...]" },
+	{ "policy", policy_main, "relayctl policy" },
+	{ "revoke", revoke_main, "relayctl revoke [-v] ADDRESS..." },
+	{ "status", status_main,
+	    "relayctl status [-a] [--json | --tsv] [ADDRESS...]" },
+};
+#define NAPPLETS (sizeof(applets) / sizeof(applets[0]))
+
+static const char usage[] = "relayctl APPLET [ARGS...]";
+
+static const struct applet *
+find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NAPPLETS; i++)
+		if (strcmp(applets[i].name, name) == 0)
+			return &applets[i];
+	return NULL;
+}
+
+/* "relay-ctrl-check" and "relayctl-check" both name check. */
+static const struct applet *
+by_invoked_name(const char *base)
+{
+	if (strncmp(base, "relay-ctrl-", 11) == 0)
+		return find(base + 11);
+	if (strncmp(base, "relayctl-", 9) == 0)
+		return find(base + 9);
+	return NULL;
+}
+
+static int
+flush_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("relayctl: fatal: cannot write to standard output");
+		return EXIT_TEMP;
+	}
+	return 0;
+}
+
+static int
+help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: %s\n\napplets:\n", usage);
+	for (i = 0; i < NAPPLETS; i++)
+		fprintf(f, "  %s\n", applets[i].usage);
+	fprintf(f, "\nEach applet also runs as relay-ctrl-APPLET or "
+	    "relayctl-APPLET.  See relayctl(8).\n");
+	return f == stdout ? flush_stdout() : EXIT_USAGE;
+}
+
+/* Through the message sink: fd 2 may be a network socket. */
+static int
+unknown(const char *name)
+{
+	fatal("%.60s is not a relayctl applet; see relayctl --list", name);
+	if (msg_sink() == SINK_STDERR)
+		help(stderr);
+	return EXIT_USAGE;
+}
+
+static int
+list(void)
+{
+	size_t i;
+
+	for (i = 0; i < NAPPLETS; i++)
+		printf("%s\n", applets[i].name);
+	return flush_stdout();
+}
+
+static int
+run(const struct applet *a, const char *name, int argc, char **argv)
+{
+	msg_init(name, a->usage);
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: %s\n", a->usage);
+		return flush_stdout();
+	}
+	return a->main(argc, argv);
+}
+
+/* The multiplexer: "relayctl APPLET ARGS..." runs as "relayctl-APPLET". */
+static int
+multiplex(int argc, char **argv)
+{
+	static char name[64];
+	const struct applet *a;
+
+	msg_init("relayctl", usage);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0)
+		return help(stdout);
+	if (strcmp(argv[1], "--list") == 0)
+		return list();
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("relayctl %s\n", VERSION);
+		return flush_stdout();
+	}
+	if ((a = find(argv[1])) == NULL)
+		return unknown(argv[1]);
+	snprintf(name, sizeof(name), "relayctl-%s", a->name);
+	return run(a, name, argc - 1, argv + 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct applet *a;
+	const char *base;
+
+	if (argc < 1 || argv[0] == NULL)
+		return EXIT_USAGE;
+	base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	if ((a = by_invoked_name(base)) != NULL)
+		return run(a, base, argc, argv);
+	if (strncmp(base, "relayctl", 8) == 0)
+		return multiplex(argc, argv);
+	msg_init(base, usage);
+	return unknown(base);
+}
