@@ -71,7 +71,18 @@ check: deps
 		build/asan/relayctl $(patsubst build/%,build/asan/%,$(UNIT_TESTS))
 	@bash tests/check.sh
 
+# End-to-end suites with real servers (root: inside a private network namespace).
+e2e: deps relayctl
+	@for s in tests/suites/*e2e*.sh; do bash "$$s" || exit 1; done
+
+# Fuzzing lives in tests/fuzz/fuzz.mk, the benchmark in bench/bench.mk.
+fuzz:
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk fuzz
+
+bench: relayctl
+	@$(MAKE) --no-print-directory -f bench/bench.mk bench
+
 clean:
 	rm -rf relayctl build
 
-.PHONY: all deps unit blackbox sanitize check clean
+.PHONY: all deps unit blackbox sanitize check e2e fuzz bench clean
