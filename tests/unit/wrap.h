@@ -1,0 +1,44 @@
+/* Fault injection for unit tests: each wrapped call goes to libc unless a fault is armed (see Makefile WRAPS). */
+#ifndef RELAYCTL_WRAP_H
+#define RELAYCTL_WRAP_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <time.h>
+
+enum wrap_fn {
+	W_OPEN, W_OPENAT, W_READ, W_WRITE, W_CLOSE, W_FSTAT, W_FSTATAT,
+	W_FUTIMENS, W_FCHMOD, W_RENAMEAT, W_UNLINKAT, W_LINKAT,
+	W_CLOCK_GETTIME, W_TIME, W_SETENV, W_EXECVP, W_NFN
+};
+
+/* After `skip` calls that go through, the next `times` calls fail with err. */
+void wrap_fail(enum wrap_fn fn, int skip, int times, int err);
+/* write() moves at most max bytes a call (0: no limit). */
+void wrap_short_write(size_t max);
+/* Calls made to fn since the last wrap_reset(). */
+int wrap_calls(enum wrap_fn fn);
+/* When non-zero, time() and clock_gettime(CLOCK_REALTIME) return this. */
+extern time_t wrap_now;
+void wrap_reset(void);
+
+/*
+ * execvp() is caught while wrap_exec_armed: its argv is copied into
+ * wrap_exec_argv and control returns to the CATCH_EXEC that ran the
+ * applet; `caught` (an int lvalue) is then 1, else 0.
+ */
+#define WRAP_ARGV_MAX 16
+extern jmp_buf wrap_exec_jmp;
+extern int wrap_exec_armed;
+extern char *wrap_exec_argv[WRAP_ARGV_MAX];
+#define CATCH_EXEC(expr, caught) do {					\
+	if (setjmp(wrap_exec_jmp) == 0) {				\
+		wrap_exec_armed = 1;					\
+		(void)(expr);						\
+		wrap_exec_armed = 0;					\
+		(caught) = 0;						\
+	} else								\
+		(caught) = 1;						\
+} while (0)
+
+#endif
