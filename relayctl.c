@@ -22,8 +22,8 @@ static const struct applet {
 } applets[] = {
 	{ "age", age_main, "relay-ctrl-age [-v] [-n]" },
 	{ "allow", allow_main, "relay-ctrl-allow [PROGRAM [ARGS...]]" },
-	{ "check", check_main, "relay-ctrl-check PROGRAM [ARGS...]" },
 	{ "chdir", chdir_main, "relay-ctrl-chdir PROGRAM [ARGS...]" },
+	{ "check", check_main, "relay-ctrl-check PROGRAM [ARGS...]" },
 	{ "policy", policy_main, "relayctl policy" },
 	{ "revoke", revoke_main, "relayctl revoke [-v] ADDRESS..." },
 	{ "status", status_main,

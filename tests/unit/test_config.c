@@ -1,0 +1,197 @@
+/* Unit tests for lib/config.c: the environment first, then the config directory; numbers or the default. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lib/config.h"
+#include "lib/msg.h"
+#include "tests/unit/wrap.h"
+
+static char confdir[64];
+
+static void
+put(const char *name, const char *content, size_t len)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", confdir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, len), (ssize_t)len);
+	close(fd);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	strcpy(confdir, "/tmp/relayctl-conf.XXXXXX");
+	if (mkdtemp(confdir) == NULL)
+		return -1;
+	setenv("RELAY_CTRL_CONFIG", confdir, 1);
+	unsetenv("RELAY_CTRL_EXPIRY");
+	unsetenv("RELAY_CTRL_DIR");
+	config_reset();
+	msg_force_sink(SINK_NONE);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	config_reset();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", confdir);
+	unsetenv("RELAY_CTRL_CONFIG");
+	return system(cmd);
+}
+
+static void
+test_parse_seconds(void **state)
+{
+	static const char *bad[] = {
+		"", "0", "-5", "+5", "15m", "1.5", " 5", "5 ", "0x10", "1e3",
+		"2147483648", "99999999999999999999999", "5\n", NULL
+	};
+	long v;
+	int i;
+
+	(void)state;
+	assert_int_equal(parse_seconds("900", &v), 0);
+	assert_int_equal(v, 900);
+	assert_int_equal(parse_seconds("1", &v), 0);
+	assert_int_equal(parse_seconds("007", &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_seconds("2147483647", &v), 0);
+	for (i = 0; bad[i]; i++)
+		if (parse_seconds(bad[i], &v) == 0)
+			fail_msg("accepted \"%s\"", bad[i]);
+	assert_int_equal(parse_seconds(NULL, &v), -1);
+}
+
+static void
+test_env_wins(void **state)
+{
+	(void)state;
+	put("RELAY_CTRL_DIR", "/from/file\n", 11);
+	setenv("RELAY_CTRL_DIR", "/from/env", 1);
+	assert_string_equal(config_get("RELAY_CTRL_DIR"), "/from/env");
+	unsetenv("RELAY_CTRL_DIR");
+	assert_string_equal(config_get("RELAY_CTRL_DIR"), "/from/file");
+	/* empty in the environment is set, and wins */
+	setenv("RELAY_CTRL_DIR", "", 1);
+	assert_string_equal(config_get("RELAY_CTRL_DIR"), "");
+	unsetenv("RELAY_CTRL_DIR");
+}
+
+static void
+test_file_rules(void **state)
+{
+	(void)state;
+	put("A", "first line  \t\nsecond\n", 21);
+	put("B", "", 0);
+	put("C", "\n", 1);
+	put("D", "nul\0after\n", 10);
+	put("E", "no newline", 10);
+	assert_string_equal(config_get("A"), "first line");
+	assert_null(config_get("B"));		/* empty file: unset */
+	assert_string_equal(config_get("C"), "");
+	assert_string_equal(config_get("D"), "nul");
+	assert_string_equal(config_get("E"), "no newline");
+	assert_null(config_get("MISSING"));
+}
+
+static void
+test_file_hostile(void **state)
+{
+	char path[128], big[CONFIG_VALUE_MAX * 3];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/DIR", confdir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/FIFO", confdir);
+	mkfifo(path, 0644);
+	snprintf(path, sizeof(path), "%s/LINK", confdir);
+	assert_int_equal(symlink("A", path), 0);
+	put("A", "through link\n", 13);
+	memset(big, 'x', sizeof(big));
+	put("HUGE", big, sizeof(big));
+	assert_null(config_get("DIR"));
+	assert_null(config_get("FIFO"));	/* and did not block */
+	assert_string_equal(config_get("LINK"), "through link");	/* as envdir */
+	assert_int_equal(strlen(config_get("HUGE")), CONFIG_VALUE_MAX);
+}
+
+static void
+test_no_config_dir(void **state)
+{
+	(void)state;
+	setenv("RELAY_CTRL_CONFIG", "/nonexistent/relay-ctrl", 1);
+	config_reset();
+	assert_null(config_get("RELAY_CTRL_DIR"));
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 900);
+}
+
+static void
+test_seconds_default_on_garbage(void **state)
+{
+	(void)state;
+	setenv("RELAY_CTRL_EXPIRY", "15m", 1);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 900);
+	setenv("RELAY_CTRL_EXPIRY", "0", 1);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 900);
+	setenv("RELAY_CTRL_EXPIRY", "-5", 1);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 900);
+	setenv("RELAY_CTRL_EXPIRY", "99999999999999999999", 1);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 900);
+	setenv("RELAY_CTRL_EXPIRY", "300", 1);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 300);
+	unsetenv("RELAY_CTRL_EXPIRY");
+	put("RELAY_CTRL_EXPIRY", "120\n", 4);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 120);
+}
+
+/* Each name is looked up in the directory once a process: check is hot. */
+static void
+test_cached(void **state)
+{
+	(void)state;
+	put("X", "1\n", 2);
+	wrap_reset();
+	assert_string_equal(config_get("X"), "1");
+	assert_string_equal(config_get("X"), "1");
+	assert_null(config_get("Y"));
+	assert_null(config_get("Y"));
+	assert_int_equal(wrap_calls(W_OPENAT), 2);
+	assert_int_equal(wrap_calls(W_OPEN), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_seconds),
+		cmocka_unit_test_setup_teardown(test_env_wins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_hostile, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_no_config_dir, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_seconds_default_on_garbage,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cached, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
