@@ -1,10 +1,138 @@
-/* Placeholder until the revoke applet lands; see relayctl(8). */
+/* For admins: withdraw relaying from addresses at once by removing their records; see relayctl-revoke(8). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/address.h"
+#include "../lib/config.h"
 #include "../lib/msg.h"
+
+struct revoke {
+	int dir;
+	const char *dirname;
+	int verbose;
+	int bad_addr;		/* an argument is no address: exit 100 */
+	int failed;		/* a record stays: exit 111 */
+};
+
+static int
+parse_options(char **argv, struct revoke *rv)
+{
+	int i;
+
+	for (i = 1; argv[i] != NULL && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+		if (strcmp(argv[i], "-v") == 0)
+			rv->verbose = 1;
+		else
+			return -1;
+	}
+	return i;
+}
+
+/* Keeps errno for the caller's message. */
+static int
+is_directory(const struct revoke *rv, const char *name)
+{
+	struct stat st;
+	int e = errno, dir;
+
+	dir = fstatat(rv->dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode);
+	errno = e;
+	return dir;
+}
+
+/*
+ * By name, with one unlinkat: it never follows a symbolic link, so a link
+ * or FIFO that someone left under an address's name goes too, and whatever
+ * it points at stays.  A concurrent allow either loses its old record here
+ * or renames its new one in afterwards: that is a login after the revoke,
+ * and relaying rightly opens again.  A directory is not ours to empty.
+ */
+static void
+revoke_one(struct revoke *rv, const char *arg)
+{
+	char name[ADDR_NAME_SIZE], shown[VISIBLE_SIZE];
+	const char *why;
+
+	if ((why = addr_canon(arg, name)) != NULL) {
+		warn("%s is not an address: %s; nothing is removed for it",
+		    visible(arg, shown, sizeof(shown)), why);
+		rv->bad_addr = 1;
+		return;
+	}
+	if (unlinkat(rv->dir, name, 0) == 0) {
+		if (rv->verbose)
+			printf("removed %s\n", name);
+		return;
+	}
+	if (errno == ENOENT)
+		return;
+	if (is_directory(rv, name)) {
+		warn("%s in %s is a directory, not a record, so it never "
+		    "relays; it is left alone", name, rv->dirname);
+		return;
+	}
+	warn("cannot remove record %s from %s: %s; it may still relay", name,
+	    rv->dirname, strerror(errno));
+	rv->failed = 1;
+}
+
+static int
+open_spool(struct revoke *rv)
+{
+	const char *conf = getenv("RELAY_CTRL_CONFIG");
+
+	rv->dirname = config_get("RELAY_CTRL_DIR");
+	if (rv->dirname == NULL || *rv->dirname == '\0') {
+		if (conf == NULL || *conf == '\0')
+			conf = CONFIG_DIR_DEFAULT;
+		fatal("RELAY_CTRL_DIR is set neither in the environment nor "
+		    "in the config directory %.200s (RELAY_CTRL_CONFIG); "
+		    "nothing was removed", conf);
+		return -1;
+	}
+	rv->dir = open(rv->dirname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rv->dir < 0) {
+		fatal("cannot open spool directory %.200s (RELAY_CTRL_DIR): "
+		    "%s; nothing was removed", rv->dirname, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* A record that stays (111) outranks a mistyped address (100). */
+static int
+finish(const struct revoke *rv)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fatal("cannot write to standard output: %s; the removals took "
+		    "place all the same", strerror(errno));
+		return EXIT_TEMP;
+	}
+	if (rv->failed)
+		return EXIT_TEMP;
+	return rv->bad_addr ? EXIT_USAGE : 0;
+}
 
 int
 revoke_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	die_temp("the revoke applet is not implemented yet");
+	struct revoke rv = { -1, NULL, 0, 0, 0 };
+	int i, first;
+
+	if ((first = parse_options(argv, &rv)) < 0 || first >= argc)
+		die_usage();
+	if (open_spool(&rv) != 0)
+		return EXIT_TEMP;
+	for (i = first; i < argc; i++)
+		revoke_one(&rv, argv[i]);
+	close(rv.dir);
+	return finish(&rv);
 }
