@@ -341,6 +341,18 @@ quiet_messages(void)
 	    SINK_SYSLOG);
 }
 
+/* Settings are read once a connection, not once a request. */
+static void
+policy_init(struct policy *p)
+{
+	p->dir = -1;
+	p->dir_warned = 0;
+	p->expiry = config_seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT);
+	p->skew = config_seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT);
+	p->log_ips = config_get("RELAY_CTRL_LOG_IPS") != NULL;
+	spool_dir(p);
+}
+
 int
 policy_main(int argc, char **argv)
 {
@@ -356,12 +368,7 @@ policy_main(int argc, char **argv)
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &ign, NULL);
-	p.dir = -1;
-	p.dir_warned = 0;
-	p.expiry = config_seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT);
-	p.skew = config_seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT);
-	p.log_ips = config_get("RELAY_CTRL_LOG_IPS") != NULL;
-	spool_dir(&p);
+	policy_init(&p);
 	rc = policy_serve(&p, 0, 1);
 	spool_close(p.dir);
 	return rc;
