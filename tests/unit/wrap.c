@@ -30,6 +30,8 @@ int __real_execvp(const char *, char *const[]);
 
 static struct fault {
 	int skip, times, err, calls;
+	int hook_after;
+	void (*hook)(void);
 } faults[W_NFN];
 static size_t short_write;
 
@@ -65,6 +67,26 @@ void
 wrap_short_write(size_t max)
 {
 	short_write = max;
+}
+
+void
+wrap_hook(enum wrap_fn fn, int after, void (*hook)(void))
+{
+	faults[fn].hook_after = after;
+	faults[fn].hook = hook;
+}
+
+/* The hook runs as if another process acted between two of our calls. */
+static void
+after_call(enum wrap_fn fn)
+{
+	struct fault *f = &faults[fn];
+	void (*hook)(void) = f->hook;
+
+	if (hook != NULL && f->calls == f->hook_after) {
+		f->hook = NULL;
+		hook();
+	}
 }
 
 int
@@ -110,13 +132,16 @@ __wrap_openat(int dir, const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 	va_list ap;
+	int r;
 
 	if (flags & O_CREAT) {
 		va_start(ap, flags);
 		mode = (mode_t)va_arg(ap, int);
 		va_end(ap);
 	}
-	return fails(W_OPENAT) ? -1 : __real_openat(dir, path, flags, mode);
+	r = fails(W_OPENAT) ? -1 : __real_openat(dir, path, flags, mode);
+	after_call(W_OPENAT);
+	return r;
 }
 
 ssize_t
@@ -153,13 +178,19 @@ __wrap_fstat(int fd, struct stat *st)
 int
 __wrap_fstatat(int dir, const char *path, struct stat *st, int flags)
 {
-	return fails(W_FSTATAT) ? -1 : __real_fstatat(dir, path, st, flags);
+	int r = fails(W_FSTATAT) ? -1 : __real_fstatat(dir, path, st, flags);
+
+	after_call(W_FSTATAT);
+	return r;
 }
 
 int
 __wrap_futimens(int fd, const struct timespec *t)
 {
-	return fails(W_FUTIMENS) ? -1 : __real_futimens(fd, t);
+	int r = fails(W_FUTIMENS) ? -1 : __real_futimens(fd, t);
+
+	after_call(W_FUTIMENS);
+	return r;
 }
 
 int
@@ -171,7 +202,10 @@ __wrap_fchmod(int fd, mode_t mode)
 int
 __wrap_renameat(int od, const char *o, int nd, const char *n)
 {
-	return fails(W_RENAMEAT) ? -1 : __real_renameat(od, o, nd, n);
+	int r = fails(W_RENAMEAT) ? -1 : __real_renameat(od, o, nd, n);
+
+	after_call(W_RENAMEAT);
+	return r;
 }
 
 int

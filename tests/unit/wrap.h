@@ -14,6 +14,8 @@ enum wrap_fn {
 
 /* After `skip` calls that go through, the next `times` calls fail with err. */
 void wrap_fail(enum wrap_fn fn, int skip, int times, int err);
+/* Runs hook once, right after call number `after` (1 = the first) to fn returns. */
+void wrap_hook(enum wrap_fn fn, int after, void (*hook)(void));
 /* write() moves at most max bytes a call (0: no limit). */
 void wrap_short_write(size_t max);
 /* Calls made to fn since the last wrap_reset(). */
