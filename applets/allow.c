@@ -45,7 +45,7 @@ static void
 write_record(int dir, const char *what, const char *addr)
 {
 	char content[RECORD_FILE_MAX];
-	struct record r;
+	struct record r = { "", "" };
 	struct timespec now;
 	const char *step;
 	size_t len;
