@@ -16,6 +16,14 @@ ROOT=$PWD
 
 # --- outer run ---------------------------------------------------------------
 
+first_file() {
+	local f
+	for f in "$@"; do
+		[ -f "$f" ] && { echo "$f"; return 0; }
+	done
+	return 1
+}
+
 # Prints the path of ucspi-tcp-ipv6's tcpserver, unpacked under build/.
 fetch_tcpserver6() {
 	local dir=$ROOT/build/ucspi-tcp-ipv6 cache=$ROOT/build/e2e-cache deb log
@@ -25,8 +33,8 @@ fetch_tcpserver6() {
 	fi
 	mkdir -p "$cache" || return 1
 	log=$cache/apt.log
-	deb=$(ls "$cache"/ucspi-tcp-ipv6_*.deb \
-	    /var/cache/apt/archives/ucspi-tcp-ipv6_*.deb 2>/dev/null | head -n 1)
+	deb=$(first_file "$cache"/ucspi-tcp-ipv6_*.deb \
+	    /var/cache/apt/archives/ucspi-tcp-ipv6_*.deb)
 	if [ -z "$deb" ]; then
 		# apt-get download needs the package lists; a fresh machine whose
 		# deps were all preinstalled may have none yet.
@@ -36,16 +44,18 @@ fetch_tcpserver6() {
 		    timeout 90 apt-get update -qq >>"$log" 2>&1 &&
 		    (cd "$cache" && timeout 60 apt-get download -q \
 		    ucspi-tcp-ipv6) >>"$log" 2>&1; }
-		deb=$(ls "$cache"/ucspi-tcp-ipv6_*.deb 2>/dev/null | head -n 1)
+		deb=$(first_file "$cache"/ucspi-tcp-ipv6_*.deb)
 	fi
 	if [ -z "$deb" ]; then
 		echo "cannot download ucspi-tcp-ipv6 with apt-get download:" >&2
 		sed 's/^/  /' "$log" >&2
 		return 1
 	fi
-	rm -rf "$dir.tmp"
-	dpkg-deb -x "$deb" "$dir.tmp" && mv "$dir.tmp" "$dir" || return 1
-	echo "$dir/usr/bin/tcpserver"
+	# Another run may unpack at the same time: the first rename wins.
+	rm -rf "$dir.$$"
+	dpkg-deb -x "$deb" "$dir.$$" || return 1
+	mv -T "$dir.$$" "$dir" 2>/dev/null || rm -rf "$dir.$$"
+	[ -x "$dir/usr/bin/tcpserver" ] && echo "$dir/usr/bin/tcpserver"
 }
 
 outer() {
@@ -143,6 +153,7 @@ admin() {
 	lock_spool
 	return "$rc"
 }
+# shellcheck disable=SC2016 # expanded by the inner sh, in admin's environment
 in_spool() { admin sh -c 'cd "$RELAY_CTRL_DIR" && "$@"' in_spool "$@"; }
 record_exists() { in_spool test -f "$1"; }
 spool_listing() { in_spool ls -A; }
@@ -216,9 +227,16 @@ stop_servers() {
 	return 0
 }
 
+# E2E_KEEP=1 keeps the spool, the queue and the logs for a look.
 cleanup() {
 	stop_servers
-	[ -n "${T:-}" ] && [ -d "$T" ] && { unlock_spool; rm -rf "$T"; }
+	[ -n "${T:-}" ] && [ -d "$T" ] || return
+	unlock_spool
+	if [ "${E2E_KEEP:-}" = 1 ]; then
+		echo "kept $T"
+	else
+		rm -rf "$T"
+	fi
 }
 
 # The clients: every step has client.py's timeout; "error" when the
