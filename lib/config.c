@@ -130,13 +130,15 @@ long
 config_seconds(const char *name, long def)
 {
 	const char *s = config_get(name);
+	char shown[VISIBLE_SIZE];
 	long v;
 
 	if (s == NULL)
 		return def;
 	if (parse_seconds(s, &v) != 0) {
-		warn("%s=%.40s is not a positive number of seconds; using %ld",
-		    name, s, def);
+		/* a newline in the value must not forge a second log line */
+		warn("%s=%s is not a positive number of seconds; using %ld",
+		    name, visible(s, shown, sizeof(shown)), def);
 		return def;
 	}
 	return v;
