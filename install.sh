@@ -261,6 +261,7 @@ put_file() {
 	chmod "$mode" "$tmp"
 	[ "$is_root" = no ] || chown 0:0 "$tmp"
 	mv -f "$tmp" "$to"
+	tmp=
 	installed "$to" "installed (mode $mode)"
 }
 
@@ -285,6 +286,7 @@ put_link() {
 	rm -f "$tmp"
 	ln -s relayctl "$tmp"
 	mv -f "$tmp" "$path"
+	tmp=
 	installed "$path -> relayctl" "$how"
 }
 
@@ -295,9 +297,11 @@ put_config() {
 		kept "$file" "kept as it is (existing configuration is never overwritten)"
 		return 0
 	fi
-	printf '%s\n' "$2" >"$file.install.$$"
-	chmod 0644 "$file.install.$$"
-	mv -f "$file.install.$$" "$file"
+	tmp=$file.install.$$
+	printf '%s\n' "$2" >"$tmp"
+	chmod 0644 "$tmp"
+	mv -f "$tmp" "$file"
+	tmp=
 	installed "$file" "created with \"$2\""
 }
 
@@ -331,27 +335,32 @@ cron_text() {
 EOF
 }
 
+# Like the configuration, the cron file is the admin's once it exists.
 put_cron() {
 	file=$crondir/relay-ctrl
-	cron_text >"$crondir/.relay-ctrl.install.$$"
 	if [ -e "$file" ] || [ -h "$file" ]; then
-		if cmp -s "$crondir/.relay-ctrl.install.$$" "$file"; then
+		if cron_text | cmp -s - "$file"; then
 			kept "$file"
 		else
 			kept "$file" "kept as it is, though it differs from what install.sh writes (\"* * * * * root $runbin/relay-ctrl-age\")"
 		fi
-		rm -f "$crondir/.relay-ctrl.install.$$"
 		return 0
 	fi
-	chmod 0644 "$crondir/.relay-ctrl.install.$$"
-	[ "$is_root" = no ] || chown 0:0 "$crondir/.relay-ctrl.install.$$"
-	mv -f "$crondir/.relay-ctrl.install.$$" "$file"
+	tmp=$crondir/.relay-ctrl.install.$$
+	cron_text >"$tmp"
+	chmod 0644 "$tmp"
+	[ "$is_root" = no ] || chown 0:0 "$tmp"
+	mv -f "$tmp" "$file"
+	tmp=
 	installed "$file" "installed: relay-ctrl-age runs every minute"
 }
 
-# A step that fails half way (disk full, say) must not pass for success.
+# A step that fails half way (disk full, say) must not pass for success,
+# nor leave its temporary file behind.
+tmp=
 on_exit() {
 	rc=$?
+	[ -z "$tmp" ] || rm -f "$tmp"
 	if [ "$rc" -ne 0 ] && [ "$started" = yes ]; then
 		printf '%s: fatal: a step failed (see the message above) after %s changes; they stay in place, and running ./install.sh again after fixing the cause completes the %s\n' \
 		    "$me" "$changed" "$action" >&2
@@ -457,9 +466,10 @@ do_install() {
 
 # The proof that the static binary needs nothing else in the chroot.
 check_chroot() {
-	if [ "$is_root" = no ] || ! command -v chroot >/dev/null 2>&1; then
+	chroot_cmd=$(command -v chroot || true)
+	if [ "$is_root" = no ] || [ -z "$chroot_cmd" ]; then
 		say "not checked inside $chroot_dir: that needs root and chroot(8); as root: chroot $chroot_dir /bin/relay-ctrl-check /bin/relayctl --version"
-	elif out=$(env -i RELAY_CTRL_LOG=none chroot "$chroot_dir" /bin/relay-ctrl-check /bin/relayctl --version 2>&1) &&
+	elif out=$(env -i RELAY_CTRL_LOG=none "$chroot_cmd" "$chroot_dir" /bin/relay-ctrl-check /bin/relayctl --version 2>&1) &&
 	    [ "$out" = "$version" ]; then
 		say "checked: chroot $chroot_dir /bin/relay-ctrl-check /bin/relayctl --version prints \"$out\" with nothing else from the host"
 	else
