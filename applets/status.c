@@ -881,7 +881,8 @@ list_spool(struct status *s)
 	}
 	for (i = 0; i < n; i++)
 		order[i] = &ents[i];
-	sort_newest_first(order, order + n, n);
+	if (n > 0)
+		sort_newest_first(order, order + n, n);
 	if (s->format == FMT_HUMAN)
 		for (i = 0; i < n; i++) {
 			entry_row(order[i], &a, &r);
