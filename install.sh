@@ -175,7 +175,7 @@ check_writable() {
 	fi
 }
 
-for d in "$bindir" "$mandir" "$confdir" "$spooldir" "$crondir"; do
+for d in "$bindir" "$mandir" "$confdir" "$spooldir" "${spooldir:+$spooldir/allow}" "$crondir"; do
 	[ -z "$d" ] || check_writable "$d"
 done
 
@@ -305,26 +305,43 @@ put_config() {
 	installed "$file" "created with \"$2\""
 }
 
-# A spool directory that exists keeps its mode (an admin may have chosen
-# another one on purpose); a mode that defeats the layout is pointed out.
+# A spool directory that exists keeps its mode and owner: an admin may
+# have chosen the Dovecot layout on purpose.  check_layout judges them.
 spool_dir() {
-	dir=$1 mode=$2 perm=$3
+	dir=$1 mode=$2
 	if [ -d "$dir" ] && [ ! -h "$dir" ]; then
-		if [ "$(perm_of "$dir")" != "$perm" ]; then
-			warn "$dir has mode $(perm_of "$dir"), not $perm ($mode); left as it is, see relayctl(8), SECURITY"
-		elif ! right_owner "$dir"; then
-			warn "$dir belongs to uid $(owner_of "$dir"), not root; left as it is, see relayctl(8), SECURITY"
-		fi
 		kept "$dir"
 		return 0
-	fi
-	if [ -e "$dir" ] || [ -h "$dir" ]; then
-		die_temp "$dir exists and is not a directory; move it away and run ./install.sh again, which completes the install"
 	fi
 	mkdir "$dir"
 	chmod "$mode" "$dir"
 	[ "$is_root" = no ] || chown 0:0 "$dir"
 	installed "$dir" "created (mode $mode)"
+}
+
+# The two layouts of relayctl(8), SECURITY, and what is wrong with others.
+check_layout() {
+	p=$(perm_of "$spooldir")
+	a=$(perm_of "$spooldir/allow")
+	case "$p $a" in
+	"drwx------ drwxrwxrwx")
+		say "why the spool is safe: $spool_rel is 0700 root, so only a process that relay-ctrl-chdir started as root, holding the descriptor it opened, reaches allow/ inside; allow/ is 0777 so that relay-ctrl-allow can write there after dropping to the mail user, yet local users cannot reach it to plant records"
+		;;
+	"drwx--x--x drwxr-xr-x")
+		say "the spool has the Dovecot layout ($spool_rel 0711, allow/ 0755 owned by uid $(owner_of "$spooldir/allow")): only that user writes records; left as it is"
+		;;
+	*)
+		case $p$a in
+		?????????x????????w?)
+			warn "$spool_rel is $p and allow/ is $a: every local user can enter the spool and plant records that open the relay; left as it is; fix it as relayctl(8), SECURITY shows (chmod 0700 $spool_rel for relay-ctrl-chdir)" ;;
+		*)
+			warn "$spool_rel has mode $p and allow/ has mode $a, neither layout of relayctl(8), SECURITY; left as it is" ;;
+		esac
+		;;
+	esac
+	if ! right_owner "$spooldir"; then
+		warn "$spool_rel belongs to uid $(owner_of "$spooldir"), not root; left as it is, see relayctl(8), SECURITY"
+	fi
 }
 
 cron_text() {
@@ -397,13 +414,19 @@ EXAMPLES; README.md):
   Courier (authlib): AUTHMODULES="authdaemon $b/relay-ctrl-allow" and
     couriertcpd started under envdir $conf_rel $b/relay-ctrl-chdir;
   Courier 5: imaplogin $b/relay-ctrl-allow /usr/bin/imapd Maildir
-  Dovecot (10-master.conf; the post-login script runs as root by default):
+  Dovecot (conf.d/10-master.conf; the same for pop3):
     service imap { executable = imap imap-postlogin }
     service imap-postlogin {
-      executable = script-login /etc/dovecot/relayctl-postlogin
+      executable = script-login /usr/local/libexec/relayctl-postlogin
+      user = \$default_internal_user
       unix_listener imap-postlogin { }
     }
-    /etc/dovecot/relayctl-postlogin: #!/bin/sh + exec $b/relayctl allow "\$@"
+    /usr/local/libexec/relayctl-postlogin (0755):
+      #!/bin/sh
+      exec $b/relayctl allow "\$@"
+    and, as Dovecot writes the records itself (no relay-ctrl-chdir):
+      chown dovecot:dovecot $spool_rel/allow
+      chmod 0755 $spool_rel/allow; chmod 0711 $spool_rel
   Postfix master.cf:
     relayctl-policy unix - n n - 0 spawn
       user=nobody argv=$b/relayctl policy
@@ -412,6 +435,7 @@ EXAMPLES; README.md):
       check_policy_service unix:private/relayctl-policy,
       reject_unauth_destination
     smtpd_policy_service_default_action = DUNNO
+    relayctl-policy_time_limit = 3600s
 EOF
 }
 
@@ -446,9 +470,9 @@ do_install() {
 	fi
 	if [ -n "$spooldir" ]; then
 		make_dir "$(dirname "$spooldir")"
-		spool_dir "$spooldir" 0700 drwx------
-		spool_dir "$spooldir/allow" 0777 drwxrwxrwx
-		say "why the spool is safe: $spool_rel is 0700 root, so only a process that relay-ctrl-chdir started as root, holding the descriptor it opened, reaches allow/ inside; allow/ is 0777 so that relay-ctrl-allow can write there after dropping to the mail user, yet local users cannot reach it to plant records"
+		spool_dir "$spooldir" 0700
+		spool_dir "$spooldir/allow" 0777
+		check_layout
 	fi
 	if [ -n "$crondir" ]; then
 		make_dir "$crondir"

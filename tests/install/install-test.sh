@@ -282,15 +282,25 @@ ln -s /bin/false "$d/usr/local/bin/relayctl-status"
 run_install "$work/repair.log" --destdir "$d"
 check "a link pointing elsewhere is replaced" test "$(readlink "$d/usr/local/bin/relayctl-status")" = relayctl
 
-# A spool with a mode an admin chose is left alone, with a warning.
-chmod 710 "$d/var/spool/relay-ctrl"
-run_install "$work/spool.log" --destdir "$d"
-if [ "$(stat -c %a "$d/var/spool/relay-ctrl")" = 710 ] && grep -q 'warning: .*relay-ctrl has mode' "$work/spool.log"; then
-	pass "a spool with another mode is left alone, with a warning"
-else
-	fail "a spool with another mode" "$(cat "$work/spool.log")"
-fi
+# A spool with modes an admin chose is left alone: the Dovecot layout
+# quietly, anything else with a warning, a plantable one with a loud one.
+spool_case() {	# PARENT-MODE ALLOW-MODE GREP WHAT
+	chmod "$1" "$d/var/spool/relay-ctrl"
+	chmod "$2" "$d/var/spool/relay-ctrl/allow"
+	run_install "$work/spool.log" --destdir "$d"
+	if [ "$(stat -c %a "$d/var/spool/relay-ctrl") $(stat -c %a "$d/var/spool/relay-ctrl/allow")" = "${1#0} ${2#0}" ] &&
+	    grep -q -- "$3" "$work/spool.log"; then
+		pass "$4"
+	else
+		fail "$4" "$(cat "$work/spool.log")"
+	fi
+}
+spool_case 0711 0755 'has the Dovecot layout' "the Dovecot spool layout (0711, 0755) is kept, without a warning"
+check "  ... and no warning about it" test -z "$(grep 'warning' "$work/spool.log")"
+spool_case 0710 0777 'warning: .*neither layout' "a spool with other modes is left alone, with a warning"
+spool_case 0711 0777 'warning: .*plant records' "a spool where local users could plant records is pointed out"
 chmod 700 "$d/var/spool/relay-ctrl"
+chmod 777 "$d/var/spool/relay-ctrl/allow"
 
 # ------------------------------------------------------------- uninstall
 
