@@ -82,7 +82,11 @@ fuzz:
 bench: relayctl
 	@$(MAKE) --no-print-directory -f bench/bench.mk bench
 
+# install.sh does the work; packagers: make install DESTDIR=... PREFIX=...
+install: relayctl
+	@sh ./install.sh $(if $(PREFIX),--prefix $(PREFIX)) $(if $(DESTDIR),--destdir $(DESTDIR))
+
 clean:
 	rm -rf relayctl build
 
-.PHONY: all deps unit blackbox sanitize check e2e fuzz bench clean
+.PHONY: all deps unit blackbox sanitize check e2e fuzz bench clean install
