@@ -25,9 +25,9 @@ enum state { ST_FRESH, ST_STALE, ST_NONE, ST_FOREIGN, ST_UNREADABLE };
 /*
  * What the full listing keeps of a record it shows: the sort key and the
  * two values check would export, as "USER\0DOMAIN\0" at off in one arena.
- * So each record shown costs 64 bytes and at most 2 x 256 more, whatever
- * its file holds; a record not shown (stale, without -a) costs nothing,
- * and no file is read twice.
+ * So each record shown costs 64 bytes, 16 more to sort it, and at most
+ * 2 x 256 for its values, whatever its file holds; a record not shown
+ * (stale, without -a) costs nothing, and no file is read twice.
  */
 struct entry {
 	time_t sec;
