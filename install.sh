@@ -188,10 +188,30 @@ stale_binary() {
 	[ -n "$(cd "$src" && find relayctl.c applets lib Makefile -newer relayctl -print 2>/dev/null | head -n 1)" ]
 }
 
-build() {
-	if ! command -v make >/dev/null 2>&1; then
-		die_temp "cannot build relayctl: make is not installed; install make and a C compiler (Debian: apt-get install make gcc musl-tools), then run ./install.sh again; nothing was changed"
+have_build_tools() {
+	command -v make >/dev/null 2>&1 &&
+	    { command -v musl-gcc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; }
+}
+
+# A fresh Debian host has no compiler: as root, installing into the host,
+# install.sh fetches one, since that is what the admin asked for.  A
+# --destdir run touches nothing outside DESTDIR, so it only says what is
+# missing.
+get_build_tools() {
+	tools="make gcc libc6-dev musl-tools"
+	if [ "$is_root" = no ] || [ -n "$destdir" ] || ! command -v apt-get >/dev/null 2>&1; then
+		die_temp "cannot build relayctl: make or a C compiler is missing; install them (Debian: apt-get install $tools), then run ./install.sh again; nothing was changed"
 	fi
+	say "make or a C compiler is missing; installing $tools with apt-get"
+	# shellcheck disable=SC2086 # one word a package
+	if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $tools; }; then
+		die_temp "apt-get could not install $tools (see its messages above); install them by hand, then run ./install.sh again; nothing else was changed"
+	fi
+}
+
+build() {
+	have_build_tools || get_build_tools
 	say "building $bin (missing or older than its sources)"
 	if ! make -C "$src" relayctl; then
 		die_temp "building relayctl failed (see the compiler's messages above); nothing was changed"
@@ -220,6 +240,11 @@ perm_of() {
 owner_of() {
 	# shellcheck disable=SC2012
 	ls -ldn "$1" | awk '{ print $3 }'
+}
+
+group_of() {
+	# shellcheck disable=SC2012
+	ls -ldn "$1" | awk '{ print $4 }'
 }
 
 installed() {
@@ -306,7 +331,8 @@ put_config() {
 }
 
 # A spool directory that exists keeps its mode and owner: an admin may
-# have chosen the Dovecot layout on purpose.  check_layout judges them.
+# have opened it to Postfix's policy service on purpose.  check_layout
+# judges them.
 spool_dir() {
 	dir=$1 mode=$2
 	if [ -d "$dir" ] && [ ! -h "$dir" ]; then
@@ -327,8 +353,8 @@ check_layout() {
 	"drwx------ drwxrwxrwx")
 		say "why the spool is safe: $spool_rel is 0700 root, so only a process that relay-ctrl-chdir started as root, holding the descriptor it opened, reaches allow/ inside; allow/ is 0777 so that relay-ctrl-allow can write there after dropping to the mail user, yet local users cannot reach it to plant records"
 		;;
-	"drwx--x--x drwxr-xr-x")
-		say "the spool has the Dovecot layout ($spool_rel 0711, allow/ 0755 owned by uid $(owner_of "$spooldir/allow")): only that user writes records; left as it is"
+	"drwx--x--- drwxrwxrwx")
+		say "the spool has the layout for Postfix's policy service ($spool_rel 0710, its group gid $(group_of "$spooldir") may enter): left as it is"
 		;;
 	*)
 		case $p$a in
@@ -414,28 +440,28 @@ EXAMPLES; README.md):
   Courier (authlib): AUTHMODULES="authdaemon $b/relay-ctrl-allow" and
     couriertcpd started under envdir $conf_rel $b/relay-ctrl-chdir;
   Courier 5: imaplogin $b/relay-ctrl-allow /usr/bin/imapd Maildir
-  Dovecot (conf.d/10-master.conf; the same for pop3):
+  Dovecot (conf.d/10-master.conf; the same for pop3; the post-login
+  service runs as root, which lets it into the spool):
     service imap { executable = imap imap-postlogin }
     service imap-postlogin {
       executable = script-login /usr/local/libexec/relayctl-postlogin
-      user = \$default_internal_user
       unix_listener imap-postlogin { }
     }
     /usr/local/libexec/relayctl-postlogin (0755):
       #!/bin/sh
       exec $b/relayctl allow "\$@"
-    and, as Dovecot writes the records itself (no relay-ctrl-chdir):
-      chown dovecot:dovecot $spool_rel/allow
-      chmod 0755 $spool_rel/allow; chmod 0711 $spool_rel
   Postfix master.cf:
-    relayctl-policy unix - n n - 0 spawn
-      user=nobody argv=$b/relayctl policy
+    relayctl-policy  unix  -  n  n  -  0  spawn
+      user=nobody:relayctl argv=$b/relayctl policy
   Postfix main.cf:
     smtpd_relay_restrictions = permit_mynetworks,
       check_policy_service unix:private/relayctl-policy,
       reject_unauth_destination
     smtpd_policy_service_default_action = DUNNO
-    relayctl-policy_time_limit = 3600s
+    relayctl-policy_time_limit = 3600
+  and a group that lets the policy service (never root) into the spool:
+    groupadd --system relayctl
+    chgrp relayctl $spool_rel; chmod 0710 $spool_rel
 EOF
 }
 

@@ -282,7 +282,7 @@ ln -s /bin/false "$d/usr/local/bin/relayctl-status"
 run_install "$work/repair.log" --destdir "$d"
 check "a link pointing elsewhere is replaced" test "$(readlink "$d/usr/local/bin/relayctl-status")" = relayctl
 
-# A spool with modes an admin chose is left alone: the Dovecot layout
+# A spool with modes an admin chose is left alone: the policy's layout
 # quietly, anything else with a warning, a plantable one with a loud one.
 spool_case() {	# PARENT-MODE ALLOW-MODE GREP WHAT
 	chmod "$1" "$d/var/spool/relay-ctrl"
@@ -295,9 +295,9 @@ spool_case() {	# PARENT-MODE ALLOW-MODE GREP WHAT
 		fail "$4" "$(cat "$work/spool.log")"
 	fi
 }
-spool_case 0711 0755 'has the Dovecot layout' "the Dovecot spool layout (0711, 0755) is kept, without a warning"
+spool_case 0710 0777 "the layout for Postfix's policy service" "the spool opened to the policy's group (0710, 0777) is kept, without a warning"
 check "  ... and no warning about it" test -z "$(grep 'warning' "$work/spool.log")"
-spool_case 0710 0777 'warning: .*neither layout' "a spool with other modes is left alone, with a warning"
+spool_case 0750 0755 'warning: .*neither layout' "a spool with other modes is left alone, with a warning"
 spool_case 0711 0777 'warning: .*plant records' "a spool where local users could plant records is pointed out"
 chmod 700 "$d/var/spool/relay-ctrl"
 chmod 777 "$d/var/spool/relay-ctrl/allow"
@@ -439,6 +439,49 @@ if [ "$rc" = 111 ] && [ ! -e "$b/root4" ] && grep -q 'building relayctl failed' 
 	pass "a failed build: exit 111, nothing installed"
 else
 	fail "a failed build: exit $rc" "$(cat "$work/failbuild.log")"
+fi
+
+# No compiler: a PATH with every program but make and the C compilers.
+mkdir "$work/nocc"
+for f in /usr/bin/* /usr/sbin/* /bin/* /sbin/*; do
+	case ${f##*/} in
+	make | gcc | gcc-* | cc | c99 | musl-gcc | *-gcc | *-gcc-* | apt-get) continue ;;
+	esac
+	[ -e "$work/nocc/${f##*/}" ] || ln -s "$f" "$work/nocc/${f##*/}"
+done
+rm -f "$b/relayctl"
+PATH=$work/nocc "$b/install.sh" --destdir "$b/root5" >"$work/nocc.log" 2>&1
+rc=$?
+if [ "$rc" = 111 ] && [ ! -e "$b/root5" ] && grep -q 'make or a C compiler is missing; install them (Debian: apt-get install' "$work/nocc.log"; then
+	pass "no compiler, --destdir: exit 111, says which packages to install, installs nothing"
+else
+	fail "no compiler, --destdir: exit $rc" "$(cat "$work/nocc.log")"
+fi
+
+# As root into the host (here: --chroot, which the same rule covers), a
+# missing compiler is fetched with apt-get; a fake one links the real tools.
+if [ "$is_root" = yes ]; then
+	mkdir "$work/fakeapt"
+	cat >"$work/fakeapt/apt-get" <<EOF
+#!/bin/sh
+echo "\$*" >>"$work/apt.calls"
+case "\$*" in *install*)
+	for p in /usr/bin/make /usr/bin/*gcc*; do
+		[ -e "\$p" ] && ln -sf "\$p" "$work/nocc/\${p##*/}"
+	done ;;
+esac
+exit 0
+EOF
+	chmod 755 "$work/fakeapt/apt-get"
+	rm -f "$b/relayctl"
+	PATH=$work/fakeapt:$work/nocc "$b/install.sh" --chroot "$work/jail-build" >"$work/apt.log" 2>&1
+	rc=$?
+	if [ "$rc" = 0 ] && grep -q 'install .*make gcc libc6-dev musl-tools' "$work/apt.calls" &&
+	    [ -x "$b/relayctl" ] && cmp -s "$b/relayctl" "$work/jail-build/bin/relayctl"; then
+		pass "as root, no compiler: apt-get installs make gcc libc6-dev musl-tools, then it builds and installs"
+	else
+		fail "as root, no compiler (exit $rc)" "$(cat "$work/apt.log" "$work/apt.calls" 2>&1 | tail -n 20)"
+	fi
 fi
 
 # ---------------------------------------------------------------- chroot

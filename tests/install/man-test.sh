@@ -157,13 +157,31 @@ for w in "relay-ctrl-chdir tcpserver" "relay-ctrl-check /var/qmail/bin/qmail-smt
     'AUTHMODULES="authdaemon relay-ctrl-allow"' "imaplogin relay-ctrl-allow /usr/bin/imapd Maildir" \
     'exec /usr/local/bin/relayctl allow "$@"' "executable = script-login" \
     "check_policy_service unix:private/relayctl-policy" "reject_unauth_destination" \
-    "smtpd_policy_service_default_action = DUNNO" "argv=/usr/local/bin/relayctl policy"; do
+    "smtpd_policy_service_default_action = DUNNO" "user=nobody:relayctl argv=/usr/local/bin/relayctl policy" \
+    "relayctl-policy_time_limit = 3600" "chmod 0710 /var/spool/relay-ctrl" "executable = imap imap-postlogin"; do
 	if grep -qF -- "$w" <<<"$(tr '\n' ' ' <<<"$ex_text" | sed 's/\\ //g; s/  */ /g')"; then
 		pass "relayctl.8 EXAMPLES show \"$w\""
 	else
 		fail "relayctl.8 EXAMPLES do not show \"$w\""
 	fi
 done
+
+# The snippets that the Dovecot and Postfix end-to-end test runs, as its
+# authors wrote them down in man/dovecot-postfix.txt: every line of every
+# literal block is in relayctl.8 or relayctl-policy.8 as it is.
+if [ -f man/dovecot-postfix.txt ]; then
+	shown=$( (render man/relayctl.8; render man/relayctl-policy.8) | sed 's/^ *//; s/ *$//')
+	snippet=$(awk '/^\.Bd -literal/ { on = 1; next } /^\.Ed/ { on = 0 } on' man/dovecot-postfix.txt |
+	    sed 's/\\e/\\/g; s/^ *//; s/ *$//' | grep -v '^$' | sort -u)
+	missing=$(while IFS= read -r line; do
+		grep -qxF -- "$line" <<<"$shown" || echo "$line"
+	done <<<"$snippet")
+	if [ -n "$snippet" ] && [ -z "$missing" ]; then
+		pass "every tested Dovecot/Postfix line of man/dovecot-postfix.txt is in the pages"
+	else
+		fail "tested Dovecot/Postfix lines missing from relayctl.8 and relayctl-policy.8" "$missing"
+	fi
+fi
 
 # --- README ---------------------------------------------------------------------
 
