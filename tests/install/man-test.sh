@@ -13,13 +13,17 @@ if [ ! -x "$bin" ] || ! command -v mandoc >/dev/null 2>&1; then
 	exit 1
 fi
 names=$("$bin" --list)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 # --- lint -----------------------------------------------------------------
 # "referenced manual not found" depends on the pages installed on the host
 # (tcpserver(1) and the like), so it is the one message left out.
 for p in man/*.8; do
-	out=$(mandoc -Tlint "$p" 2>&1 | grep -v 'referenced manual not found' |
-	    grep -v 'outdated mandoc.db')
+	# messages on stdout, notices about the host's mandoc.db on stderr:
+	# kept apart, so that their lines cannot interleave
+	out=$(mandoc -Tlint "$p" 2>"$tmp/lint.err" | grep -v 'referenced manual not found'
+	    grep -v 'outdated mandoc.db' "$tmp/lint.err")
 	if [ -z "$out" ]; then
 		pass "mandoc -Tlint $p is clean"
 	else
@@ -87,8 +91,6 @@ done
 
 # The comparison must be able to fail: a page that drops one option or
 # adds one word no longer matches.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 usage=$("$bin" age --help | sed 's/^usage: //')
 grep -v '^\.Op Fl n$' man/relay-ctrl-age.8 >"$tmp/dropped.8"
 sed 's/^\.Op Fl v$/.Op Fl v\n.Op Fl q/' man/relay-ctrl-age.8 >"$tmp/added.8"
