@@ -45,14 +45,6 @@ parse_options(char **argv, struct age *a)
 }
 
 static int
-is_record_name(const char *name)
-{
-	char canon[ADDR_NAME_SIZE];
-
-	return addr_canon(name, canon) == NULL && strcmp(canon, name) == 0;
-}
-
-static int
 is_temp_name(const char *name)
 {
 	return strncmp(name, TMP_ALLOW, sizeof(TMP_ALLOW) - 1) == 0 ||
@@ -116,7 +108,7 @@ static void
 consider(struct age *a, const char *name)
 {
 	struct stat st;
-	int record = is_record_name(name);
+	int record = addr_is_name(name);
 
 	if (!record && !is_temp_name(name))
 		return;

@@ -667,30 +667,6 @@ read_record(struct status *s, const char *name, struct stat *st,
 	return ST_FRESH;
 }
 
-/*
- * Names that are no canonical address are never records (SPEC 5).  For a
- * name without ':' this is what addr_canon decides, without the snprintf
- * inside inet_ntop, which was a quarter of a large listing's time.
- */
-static int
-is_record_name(const char *name)
-{
-	char canon[ADDR_NAME_SIZE], *p = canon;
-	unsigned char a[4];
-	int i;
-
-	if (strchr(name, ':') != NULL)
-		return addr_canon(name, canon) == NULL &&
-		    strcmp(canon, name) == 0;
-	if (inet_pton(AF_INET, name, a) != 1)
-		return 0;
-	for (i = 0; i < 4; i++) {
-		p = decimal(p, a[i], 1);
-		*p++ = i < 3 ? '.' : '\0';
-	}
-	return strcmp(canon, name) == 0;
-}
-
 static int
 newer(const struct entry *x, const struct entry *y)
 {
@@ -778,7 +754,7 @@ keep(struct entry **ents, size_t *n, size_t *cap, struct arena *a,
 	e->sec = st->st_mtim.tv_sec;
 	e->nsec = (int32_t)st->st_mtim.tv_nsec;
 	e->fresh = (unsigned char)fresh;
-	/* is_record_name() has bounded it */
+	/* addr_is_name() has bounded it */
 	len = strnlen(name, ADDR_TEXT_MAX);
 	memcpy(e->name, name, len);
 	e->name[len] = '\0';
@@ -798,7 +774,7 @@ scan_one(struct status *s, const struct dirent *d, struct entry **ents,
 	struct stat st;
 	int fresh;
 
-	if (!is_record_name(d->d_name))
+	if (!addr_is_name(d->d_name))
 		return 0;
 	if (d->d_type != DT_REG && d->d_type != DT_UNKNOWN) {
 		if (fstatat(s->dir, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&

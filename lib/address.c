@@ -85,3 +85,19 @@ addr_from_env(const char **var)
 	}
 	return NULL;
 }
+
+/*
+ * Is name a record's name, i.e. its own canonical form (SPEC 5)?  An IPv4
+ * text that inet_pton takes is canonical already (four decimal parts, no
+ * leading zero), which spares a large spool's scan an inet_ntop a name.
+ */
+int
+addr_is_name(const char *name)
+{
+	char canon[ADDR_NAME_SIZE];
+	unsigned char a[4];
+
+	if (strchr(name, ':') == NULL)
+		return inet_pton(AF_INET, name, a) == 1;
+	return addr_canon(name, canon) == NULL && strcmp(canon, name) == 0;
+}

@@ -7,5 +7,6 @@
 
 const char *addr_canon(const char *text, char name[ADDR_NAME_SIZE]);
 const char *addr_from_env(const char **var);
+int addr_is_name(const char *name);
 
 #endif

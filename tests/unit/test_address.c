@@ -159,6 +159,32 @@ test_idempotent(void **state)
 	}
 }
 
+/* The fast path for IPv4 names decides exactly as addr_canon does. */
+static void
+test_record_names(void **state)
+{
+	static const char *names[] = {
+		"192.0.2.7", "0.0.0.0", "255.255.255.255", "2001:db8::7",
+		"::1", "010.0.0.1", "1.2.3", "1.2.3.4.5", "256.1.1.1",
+		"1.2.3.4 ", " 1.2.3.4", "2001:DB8::7", "::ffff:1.2.3.4",
+		".allow.1.2.3.4", ".age.9.1.2.3.4", "1.2.3.04", "", "..",
+		"notes.txt", "1.2.3.4/", "fe80::1%lo", "0x7f.0.0.1",
+	};
+	char canon[ADDR_NAME_SIZE];
+	size_t i;
+	int want;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		want = addr_canon(names[i], canon) == NULL &&
+		    strcmp(canon, names[i]) == 0;
+		if (addr_is_name(names[i]) != want)
+			fail_msg("addr_is_name(\"%s\") != %d", names[i], want);
+	}
+	assert_true(addr_is_name("192.0.2.7"));
+	assert_false(addr_is_name("010.0.0.1"));
+}
+
 static void
 clear_env(void)
 {
@@ -208,6 +234,7 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_null_and_overlong),
 		cmocka_unit_test(test_idempotent),
+		cmocka_unit_test(test_record_names),
 		cmocka_unit_test(test_from_env),
 	};
 

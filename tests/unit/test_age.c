@@ -103,12 +103,12 @@ static void
 test_names(void **state)
 {
 	(void)state;
-	assert_true(is_record_name("192.0.2.7"));
-	assert_true(is_record_name("2001:db8::7"));
-	assert_false(is_record_name("2001:DB8::7"));	/* not canonical */
-	assert_false(is_record_name("::ffff:192.0.2.7"));
-	assert_false(is_record_name("notes"));
-	assert_false(is_record_name("."));
+	assert_true(addr_is_name("192.0.2.7"));
+	assert_true(addr_is_name("2001:db8::7"));
+	assert_false(addr_is_name("2001:DB8::7"));	/* not canonical */
+	assert_false(addr_is_name("::ffff:192.0.2.7"));
+	assert_false(addr_is_name("notes"));
+	assert_false(addr_is_name("."));
 	assert_true(is_temp_name(".allow.12.192.0.2.7"));
 	assert_true(is_temp_name(".age.12.192.0.2.7"));
 	assert_false(is_temp_name(".profile"));
