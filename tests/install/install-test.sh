@@ -585,6 +585,8 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 		done
 		export PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
 		cd /
+		had_cron=no
+		[ -d /etc/cron.d ] && had_cron=yes
 		"$inst" >"$ns/first" 2>&1 || { echo "FAIL: ./install.sh exited $?"; cat "$ns/first"; }
 		"$inst" >"$ns/second" 2>&1
 		tail -n 1 "$ns/second" | grep -q "^install.sh: nothing changed" &&
@@ -611,10 +613,15 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 		else
 			echo "skipped: man (man-db is not installed)"
 		fi
-		if [ -d /etc/cron.d ] && [ -f /etc/cron.d/relay-ctrl ]; then
-			echo "ok: /etc/cron.d/relay-ctrl installed"
+		if [ "$had_cron" = yes ]; then
+			grep -qx "\* \* \* \* \* root /usr/local/bin/relay-ctrl-age" /etc/cron.d/relay-ctrl &&
+				echo "ok: /etc/cron.d/relay-ctrl runs relay-ctrl-age every minute" ||
+				echo "FAIL: /etc/cron.d/relay-ctrl"
 		else
-			echo "FAIL: no /etc/cron.d/relay-ctrl"
+			[ ! -e /etc/cron.d ] &&
+				grep -q "no /etc/cron.d on this host: add .*/usr/local/bin/relay-ctrl-age" "$ns/first" &&
+				echo "ok: without /etc/cron.d, install.sh prints the crontab line and creates no cron.d" ||
+				echo "FAIL: without /etc/cron.d"
 		fi
 		[ "$(stat -c "%a %u" /var/spool/relay-ctrl)" = "700 0" ] &&
 			[ "$(stat -c "%a %u" /var/spool/relay-ctrl/allow)" = "777 0" ] &&
@@ -624,6 +631,13 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 			[ -f /etc/relay-ctrl/RELAY_CTRL_DIR ] && [ -f /var/spool/relay-ctrl/allow/192.0.2.7 ] &&
 			echo "ok: --uninstall removes the programs and keeps config and spool" ||
 			{ echo "FAIL: --uninstall"; cat "$ns/un"; }
+		# a host without cron.d (removed in the overlay only)
+		rm -rf /etc/cron.d
+		"$inst" >"$ns/nocron" 2>&1
+		[ ! -e /etc/cron.d ] &&
+			grep -q "no /etc/cron.d on this host: add .*\* \* \* \* \* /usr/local/bin/relay-ctrl-age" "$ns/nocron" &&
+			echo "ok: without /etc/cron.d, install.sh prints the crontab line and creates no cron.d" ||
+			{ echo "FAIL: without /etc/cron.d"; tail -n 5 "$ns/nocron"; }
 	' real-install "$ns" "$inst" >"$work/ns.log" 2>&1
 	rc=$?
 	if [ "$rc" = 90 ]; then
