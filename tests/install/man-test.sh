@@ -168,22 +168,26 @@ for w in "relay-ctrl-chdir tcpserver" "relay-ctrl-check /var/qmail/bin/qmail-smt
 	fi
 done
 
-# The snippets that the Dovecot and Postfix end-to-end test runs, as its
-# authors wrote them down in man/dovecot-postfix.txt: every line of every
-# literal block is in relayctl.8 or relayctl-policy.8 as it is.
-if [ -f man/dovecot-postfix.txt ]; then
-	shown=$( (render man/relayctl.8; render man/relayctl-policy.8) | sed 's/^ *//; s/ *$//')
-	snippet=$(awk '/^\.Bd -literal/ { on = 1; next } /^\.Ed/ { on = 0 } on' man/dovecot-postfix.txt |
-	    sed 's/\\e/\\/g; s/^ *//; s/ *$//' | grep -v '^$' | sort -u)
+# The text that the authors of the Dovecot/Postfix test and of status and
+# revoke left for the pages (man/dovecot-postfix.txt, man/status-revoke.txt):
+# every line of every literal block in them is in the pages as it is
+# (blanks squeezed: mandoc expands tabs).
+for note in man/dovecot-postfix.txt:relayctl.8:relayctl-policy.8 \
+    man/status-revoke.txt:relayctl-status.8:relayctl-revoke.8; do
+	IFS=: read -r txt p1 p2 <<<"$note"
+	[ -f "$txt" ] || continue
+	shown=$( (render "man/$p1"; render "man/$p2") | tr '\t' ' ' | sed 's/^ *//; s/  */ /g; s/ *$//')
+	snippet=$(awk '/^\.Bd -literal/ { on = 1; next } /^\.Ed/ { on = 0 } on' "$txt" |
+	    tr '\t' ' ' | sed 's/\\e/\\/g; s/^ *//; s/  */ /g; s/ *$//' | grep -v '^$' | sort -u)
 	missing=$(while IFS= read -r line; do
 		grep -qxF -- "$line" <<<"$shown" || echo "$line"
 	done <<<"$snippet")
 	if [ -n "$snippet" ] && [ -z "$missing" ]; then
-		pass "every tested Dovecot/Postfix line of man/dovecot-postfix.txt is in the pages"
+		pass "every example line of $txt is in $p1 or $p2"
 	else
-		fail "tested Dovecot/Postfix lines missing from relayctl.8 and relayctl-policy.8" "$missing"
+		fail "example lines of $txt missing from $p1 and $p2" "$missing"
 	fi
-fi
+done
 
 # --- README ---------------------------------------------------------------------
 
