@@ -173,8 +173,7 @@ age_main(int argc, char **argv)
 		die_temp("cannot open spool directory %s (RELAY_CTRL_DIR): %s; "
 		    "nothing was removed", dir, strerror(errno));
 	a.now = time(NULL);
-	a.expiry = config_seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT);
-	a.skew = config_seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT);
+	config_freshness(&a.expiry, &a.skew);
 	if (sweep(&a) != 0)
 		die_temp("cannot read spool directory %s: %s; stopped early",
 		    dir, strerror(errno));

@@ -37,6 +37,7 @@ judge(int dir, const char *addr, struct verdict *v)
 	struct stat st;
 	size_t len;
 	time_t now;
+	long expiry, skew;
 	int r;
 
 	r = spool_read(dir, addr, &st, buf, &len);
@@ -52,9 +53,8 @@ judge(int dir, const char *addr, struct verdict *v)
 		return;
 	}
 	now = time(NULL);
-	if (!spool_fresh(st.st_mtime, now,
-	    config_seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT),
-	    config_seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT))) {
+	config_freshness(&expiry, &skew);
+	if (!spool_fresh(st.st_mtime, now, expiry, skew)) {
 		v->why = st.st_mtime > now ? "found, dated in the future" :
 		    "found, stale";
 		return;

@@ -347,8 +347,7 @@ policy_init(struct policy *p)
 {
 	p->dir = -1;
 	p->dir_warned = 0;
-	p->expiry = config_seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT);
-	p->skew = config_seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT);
+	config_freshness(&p->expiry, &p->skew);
 	p->log_ips = config_get("RELAY_CTRL_LOG_IPS") != NULL;
 	spool_dir(p);
 }

@@ -1053,8 +1053,7 @@ status_main(int argc, char **argv)
 	if (open_spool(&s) != 0)
 		return EXIT_TEMP;
 	s.now = time(NULL);
-	s.expiry = config_seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT);
-	s.skew = config_seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT);
+	config_freshness(&s.expiry, &s.skew);
 	if (first < argc)
 		rc = list_addresses(&s, argv + first, argc - first);
 	else

@@ -103,8 +103,8 @@ config_get(const char *name)
 }
 
 /*
- * A whole positive decimal number of seconds, no sign, no unit, at most
- * INT_MAX: larger values would overflow the freshness arithmetic.
+ * A whole decimal number of seconds, no sign, no unit, at most INT_MAX:
+ * larger values would overflow the freshness arithmetic.
  */
 int
 parse_seconds(const char *s, long *out)
@@ -120,26 +120,33 @@ parse_seconds(const char *s, long *out)
 			return -1;
 		v = v * 10 + (*s - '0');
 	}
-	if (v == 0)
-		return -1;
 	*out = v;
 	return 0;
 }
 
+/* A malformed value never stops mail: a warning, and the default. */
 long
-config_seconds(const char *name, long def)
+config_seconds(const char *name, long def, long min)
 {
-	const char *s = config_get(name);
 	char shown[VISIBLE_SIZE];
+	const char *s = config_get(name);
 	long v;
 
 	if (s == NULL)
 		return def;
-	if (parse_seconds(s, &v) != 0) {
-		/* a newline in the value must not forge a second log line */
-		warn("%s=%s is not a positive number of seconds; using %ld",
-		    name, visible(s, shown, sizeof(shown)), def);
+	if (parse_seconds(s, &v) != 0 || v < min) {
+		warn("%s=%s is not a %snumber of seconds; using %ld", name,
+		    visible(s, shown, sizeof(shown)), min > 0 ? "positive " : "",
+		    def);
 		return def;
 	}
 	return v;
+}
+
+/* An expiry of 0 would make every record stale; a skew of 0 is strict. */
+void
+config_freshness(long *expiry, long *skew)
+{
+	*expiry = config_seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT, 1);
+	*skew = config_seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT, 0);
 }

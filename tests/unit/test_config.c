@@ -61,7 +61,7 @@ static void
 test_parse_seconds(void **state)
 {
 	static const char *bad[] = {
-		"", "0", "-5", "+5", "15m", "1.5", " 5", "5 ", "0x10", "1e3",
+		"", "-5", "+5", "15m", "1.5", " 5", "5 ", "0x10", "1e3",
 		"2147483648", "99999999999999999999999", "5\n", NULL
 	};
 	long v;
@@ -71,6 +71,8 @@ test_parse_seconds(void **state)
 	assert_int_equal(parse_seconds("900", &v), 0);
 	assert_int_equal(v, 900);
 	assert_int_equal(parse_seconds("1", &v), 0);
+	assert_int_equal(parse_seconds("0", &v), 0);
+	assert_int_equal(v, 0);
 	assert_int_equal(parse_seconds("007", &v), 0);
 	assert_int_equal(v, 7);
 	assert_int_equal(parse_seconds("2147483647", &v), 0);
@@ -140,7 +142,7 @@ test_no_config_dir(void **state)
 	setenv("RELAY_CTRL_CONFIG", "/nonexistent/relay-ctrl", 1);
 	config_reset();
 	assert_null(config_get("RELAY_CTRL_DIR"));
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 900);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 900);
 }
 
 static void
@@ -148,18 +150,42 @@ test_seconds_default_on_garbage(void **state)
 {
 	(void)state;
 	setenv("RELAY_CTRL_EXPIRY", "15m", 1);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 900);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 900);
 	setenv("RELAY_CTRL_EXPIRY", "0", 1);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 900);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 900);
 	setenv("RELAY_CTRL_EXPIRY", "-5", 1);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 900);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 900);
 	setenv("RELAY_CTRL_EXPIRY", "99999999999999999999", 1);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 900);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 900);
 	setenv("RELAY_CTRL_EXPIRY", "300", 1);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 300);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 300);
 	unsetenv("RELAY_CTRL_EXPIRY");
 	put("RELAY_CTRL_EXPIRY", "120\n", 4);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900), 120);
+	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 120);
+}
+
+/* A clock skew of 0 is a choice (no future dates at all), an expiry of 0 is not. */
+static void
+test_freshness(void **state)
+{
+	long expiry, skew;
+
+	(void)state;
+	setenv("RELAY_CTRL_EXPIRY", "0", 1);
+	setenv("RELAY_CTRL_CLOCK_SKEW", "0", 1);
+	config_freshness(&expiry, &skew);
+	assert_int_equal(expiry, EXPIRY_DEFAULT);
+	assert_int_equal(skew, 0);
+	setenv("RELAY_CTRL_EXPIRY", "60", 1);
+	setenv("RELAY_CTRL_CLOCK_SKEW", "-1", 1);
+	config_freshness(&expiry, &skew);
+	assert_int_equal(expiry, 60);
+	assert_int_equal(skew, CLOCK_SKEW_DEFAULT);
+	unsetenv("RELAY_CTRL_EXPIRY");
+	unsetenv("RELAY_CTRL_CLOCK_SKEW");
+	config_freshness(&expiry, &skew);
+	assert_int_equal(expiry, EXPIRY_DEFAULT);
+	assert_int_equal(skew, CLOCK_SKEW_DEFAULT);
 }
 
 /* Each name is looked up in the directory once a process: check is hot. */
@@ -190,6 +216,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_seconds_default_on_garbage,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_freshness, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cached, setup, teardown),
 	};
 
