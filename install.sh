@@ -158,7 +158,7 @@ is_root=no
 [ "$(id -u)" = 0 ] && is_root=yes
 
 if [ "$is_root" = no ] && [ -z "$destdir" ] && [ -z "$chroot_dir" ]; then
-	die_temp "installing into the host needs root (the spool must belong to root, $conf_rel must be created); run it as root, or stage the files as this user with --destdir DIR; nothing was changed"
+	die_temp "changing the host's /usr/local, /etc and /var/spool needs root (the spool must belong to root); run ./install.sh as root, or stage the files as this user with --destdir DIR; nothing was changed"
 fi
 
 # The deepest existing directory on the way to $1 must be writable.
@@ -527,9 +527,11 @@ check_chroot() {
 	fi
 	cat <<EOF
 
-In the chroot, start relay-ctrl-chdir outside and chroot(8) inside it: the
-spool descriptor survives chroot, so the chroot needs no spool of its own:
-  envdir $conf_rel relay-ctrl-chdir tcpserver ... chroot $chroot_dir /bin/relay-ctrl-check /bin/qmail-smtpd
+To run a service in the chroot, start relay-ctrl-chdir outside it, as root,
+and chroot(8) next: the spool descriptor survives chroot, so the chroot
+needs no spool of its own (only --with-spool gives it one):
+  exec envdir $conf_rel relay-ctrl-chdir chroot $chroot_dir \\
+    tcpserver -u UID -g GID 0 smtp /bin/relay-ctrl-check /bin/qmail-smtpd
 EOF
 }
 
