@@ -711,7 +711,11 @@ def main():
         print("usage: run.py RELAYCTL [RECORDER] [PATTERN]", file=sys.stderr)
         return 100
     ctx = types.SimpleNamespace()
-    ctx.binary = os.path.abspath(sys.argv[1])
+    # a copy: "make" in the same checkout may rewrite the binary meanwhile
+    keep = tempfile.mkdtemp(prefix="hostile-bin.")
+    os.chmod(keep, 0o755)
+    ctx.binary = os.path.join(keep, "relayctl")
+    shutil.copy2(sys.argv[1], ctx.binary)
     ctx.recorder = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 \
         else os.path.abspath("build/hostile/recorder")
     pattern = sys.argv[3] if len(sys.argv) > 3 else ""
@@ -741,6 +745,7 @@ def main():
             print("FAIL %s (%s): %s" % (
                 label, "fd 2 on the socket" if sock_stderr else
                 "fd 2 on a pipe", e))
+    shutil.rmtree(keep)
     if skipped:
         print("hostile: %d skipped (need root)" % skipped)
     print("hostile: %d passed, %d failed" % (passed, failed))
