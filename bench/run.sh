@@ -1,0 +1,277 @@
+#!/bin/sh
+# The benchmark behind "make bench": every figure of issue 8, its target, and
+# a PASS or MISS line for each; the table is also left in build/bench/results.md.
+# Timings are ratios to a floor measured in the same run, round by round,
+# because the machine is shared and its absolute speed changes by the second.
+set -eu
+
+top=$(pwd)
+B=$top/build/bench
+W=$B/work
+RC=$top/relayctl
+ROUNDS=${BENCH_ROUNDS:-2000}
+OUT=$B/results.md
+SPOOL=$W/spool
+CONF=$W/conf
+
+for t in floor noop timer insns policyload mkspool; do
+	[ -x "$B/$t" ] || { echo "bench: $B/$t is missing; run make bench" >&2; exit 111; }
+done
+[ -x "$RC" ] || { echo "bench: $RC is missing; run make" >&2; exit 111; }
+case $top in *[!A-Za-z0-9_./-]*)
+	echo "bench: the timer splits commands on spaces; run from a plain path" >&2
+	exit 100;;
+esac
+
+rm -rf "$W"
+mkdir -p "$SPOOL" "$CONF" "$W/bin"
+for a in check allow chdir; do
+	ln -s "$RC" "$W/bin/relay-ctrl-$a"
+done
+# What /etc/relay-ctrl holds after install; envdir puts the same in the
+# environment, so that only the other RELAY_CTRL_* names are looked up.
+printf '%s\n' "$SPOOL" >"$CONF/RELAY_CTRL_DIR"
+printf '900\n' >"$CONF/RELAY_CTRL_EXPIRY"
+
+# The environment tcpserver gives a connection, under envdir and chdir.
+base_env() {
+	echo "PATH=/usr/local/bin:/usr/bin:/bin RELAY_CTRL_DIR=$SPOOL" \
+	    "RELAY_CTRL_EXPIRY=900 RELAY_CTRL_CONFIG=$CONF PROTO=TCP" \
+	    "TCPLOCALIP=192.0.2.1 TCPLOCALPORT=25 TCPLOCALHOST=mx.example.org" \
+	    "TCPREMOTEPORT=51234 TCPREMOTEHOST=client.example.org"
+}
+in_env() {
+	# shellcheck disable=SC2046
+	env -i $(base_env) "$@"
+}
+
+FRESH=192.0.2.7		# a client that logged in a minute ago
+NONE=192.0.2.99		# a client that never did
+SAME=192.0.2.8		# polls every few minutes: same content each time
+CHANGED=192.0.2.9	# two users behind one address: the content changes
+NEW=192.0.2.10		# a first login: no record yet
+
+in_env TCPREMOTEIP=$FRESH USER=alice DOMAIN=example.org "$RC" allow
+in_env TCPREMOTEIP=$SAME USER=carol DOMAIN=example.org "$RC" allow
+
+rows=""
+verdicts=""
+row() {		# figure, value, target
+	rows="$rows| $1 | $2 | $3 |
+"
+}
+verdict() {	# PASS|MISS, text
+	verdicts="$verdicts$1 $2
+"
+	echo "$1 $2"
+}
+# "a <= b" for decimal numbers
+le() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'
+}
+judge() {	# name, value, limit, text
+	if le "$2" "$3"; then verdict PASS "$1: $4"; else verdict MISS "$1: $4"; fi
+}
+field() {	# label, column, timer output
+	printf '%s\n' "$3" | awk -F '\t' -v l="$1" -v c="$2" '$1 == l { print $c }'
+}
+
+echo "bench: $(uname -srm), $(nproc) CPUs, $ROUNDS rounds" >&2
+
+# --- check and allow: one fork, exec and wait each, against the floor ------
+# Run under chdir, as tcpserver is, so that every command (the floor too)
+# inherits the spool descriptor in its high slot.
+NOOP=$B/noop
+FLOOR="floor:$B/floor $NOOP"
+t_check=$(in_env "$W/bin/relay-ctrl-chdir" "$B/timer" -r "$ROUNDS" -w 50 \
+    "$FLOOR" \
+    "check-fresh:TCPREMOTEIP=$FRESH $W/bin/relay-ctrl-check $NOOP" \
+    "check-none:TCPREMOTEIP=$NONE $W/bin/relay-ctrl-check $NOOP")
+t_allow=$(in_env "$W/bin/relay-ctrl-chdir" "$B/timer" -r "$((ROUNDS / 2))" \
+    -w 20 "$FLOOR" \
+    "allow-same:TCPREMOTEIP=$SAME USER=carol DOMAIN=example.org $W/bin/relay-ctrl-allow $NOOP" \
+    "allow-changed-a:TCPREMOTEIP=$CHANGED USER=dave DOMAIN=example.org $W/bin/relay-ctrl-allow $NOOP" \
+    "allow-changed-b:TCPREMOTEIP=$CHANGED USER=erin DOMAIN=example.org $W/bin/relay-ctrl-allow $NOOP" \
+    "allow-new:@rm=$SPOOL/$NEW TCPREMOTEIP=$NEW USER=frank DOMAIN=example.org $W/bin/relay-ctrl-allow $NOOP")
+printf '%s\n%s\n' "$t_check" "$t_allow" >"$B/timer.tsv"
+if awk -F '\t' '$5 != 0 { exit 1 }' "$B/timer.tsv"; then :; else
+	echo "bench: some runs failed:" >&2
+	cat "$B/timer.tsv" >&2
+	exit 1
+fi
+
+us() { field "$1" 2 "$2"; }
+ratio() { field "$1" 3 "$2"; }
+for c in check-fresh check-none; do
+	row "$c, µs (floor $(us floor "$t_check"))" "$(us $c "$t_check")" ""
+	row "$c, ratio to floor" "$(ratio $c "$t_check")x" "<= 1.15x"
+	judge "$c" "$(ratio $c "$t_check")" 1.15 \
+	    "$(ratio $c "$t_check")x the floor (target <= 1.15x)"
+done
+for c in allow-same allow-changed-a allow-changed-b allow-new; do
+	lim=2.5
+	[ $c = allow-same ] && lim=1.5
+	row "$c, µs (floor $(us floor "$t_allow"))" "$(us $c "$t_allow")" ""
+	row "$c, ratio to floor" "$(ratio $c "$t_allow")x" "<= ${lim}x"
+	judge "$c" "$(ratio $c "$t_allow")" $lim \
+	    "$(ratio $c "$t_allow")x the floor (target <= ${lim}x)"
+done
+
+rss=$(field check-fresh 4 "$t_check")
+row "check peak RSS (execing the no-op), KiB (floor $(field floor 4 "$t_check"))" "$rss" "<= 256"
+judge check-rss "$rss" 256 "peak RSS $rss KiB (target <= 256 KiB)"
+
+# --- instructions up to the execve ------------------------------------------
+for c in fresh none; do
+	ip=$FRESH
+	[ $c = none ] && ip=$NONE
+	n=$(in_env TCPREMOTEIP=$ip "$W/bin/relay-ctrl-chdir" "$B/insns" \
+	    "$W/bin/relay-ctrl-check" "$NOOP")
+	f=$(in_env TCPREMOTEIP=$ip "$W/bin/relay-ctrl-chdir" "$B/insns" \
+	    "$B/floor" "$NOOP")
+	row "check-$c, instructions to execve (floor $f)" "$n" "<= 5000"
+	judge "check-$c-insns" "$n" 5000 "$n instructions to execve (target <= 5000)"
+done
+
+# --- system calls from one execve to the next -------------------------------
+# strace -f writes "PID call(...)": the calls between the first and the
+# second execve, that one included.
+between_execs() {
+	awk '$2 ~ /^execve\(/ { if (++e == 2) { n++; exit } next }
+	    e == 1 && $2 !~ /^(\+\+\+|---)/ { n++ } END { print n + 0 }' "$1"
+}
+for c in fresh none; do
+	ip=$FRESH
+	[ $c = none ] && ip=$NONE
+	in_env TCPREMOTEIP=$ip "$W/bin/relay-ctrl-chdir" strace -qq -f \
+	    -o "$B/strace.check-$c" "$W/bin/relay-ctrl-check" "$NOOP"
+	row "check-$c, system calls to execve" \
+	    "$(between_execs "$B/strace.check-$c")" ""
+done
+
+hard=$(ulimit -Hn)
+big=65536
+if [ "$hard" != unlimited ] && [ "$hard" -lt $big ]; then
+	big=$hard
+fi
+worst=0
+for lim in 64 1024 $big; do
+	(ulimit -n $lim && in_env strace -qq -f -o "$B/strace.chdir-$lim" \
+	    "$W/bin/relay-ctrl-chdir" "$NOOP")
+	n=$(between_execs "$B/strace.chdir-$lim")
+	[ "$n" -gt $worst ] && worst=$n
+	row "chdir, system calls with ulimit -n $lim" "$n" "<= 20"
+done
+judge chdir-syscalls $worst 20 "at most $worst system calls for ulimit -n 64, 1024, $big (target <= 20)"
+
+# --- policy: requests per second over one connection ------------------------
+if in_env "$RC" policy </dev/null 2>&1 | grep -q 'not implemented'; then
+	row "policy, requests/s over one connection" "not available" ">= 20000"
+	verdict MISS "policy: not available (the applet is a placeholder)"
+elif p=$(in_env "$B/policyload" 20000 $FRESH $NONE "$RC" policy); then
+	rps=$(printf '%s\n' "$p" | cut -f 2)
+	row "policy, requests/s over one connection" "$rps" ">= 20000"
+	judge policy "-$rps" -20000 "$rps requests/s (target >= 20000)"
+else
+	row "policy, requests/s over one connection" "failed" ">= 20000"
+	verdict MISS "policy: the load client failed"
+fi
+
+# --- age: wall time, system calls, peak RSS ---------------------------------
+# Each run gets a spool filled afresh (not timed): half stale, or 1% stale
+# as a spool looks when age runs every minute.
+age_once() {	# dir records every
+	"$B/mkspool" "$1" "$2" "$3"
+	env -i RELAY_CTRL_DIR="$1" RELAY_CTRL_CONFIG="$CONF" \
+	    "$B/timer" -r 1 -w 0 "age:$RC age"
+}
+mkdir -p "$W/empty"
+env -i RELAY_CTRL_DIR="$W/empty" RELAY_CTRL_CONFIG="$CONF" \
+    strace -qq -c -o "$B/strace.age-empty" "$RC" age
+calls() {	# strace -c file, syscall or "total"
+	awk -v s="$2" '$NF == s { print ($4 ~ /^[0-9]+$/) ? $4 : $3 }' "$1"
+}
+base=$(calls "$B/strace.age-empty" total)
+base_dir=$(calls "$B/strace.age-empty" getdents64)
+base=$((base - ${base_dir:-0}))
+rss_small=0
+for n in 10000 100000; do
+	for every in 2 100; do
+		stale=$(((n + every - 1) / every))
+		fresh=$((n - stale))
+		d=$W/spool$n
+		ms=""
+		rss=0
+		for i in 1 2 3; do
+			t=$(age_once "$d" $n $every)
+			[ "$(field age 5 "$t")" = 0 ] ||
+			    { echo "bench: age failed" >&2; exit 1; }
+			ms="$ms $(field age 2 "$t")"
+			r=$(field age 4 "$t")
+			[ "$r" -gt "$rss" ] && rss=$r
+		done
+		ms=$(echo $ms | tr ' ' '\n' | sort -n | sed -n 2p |
+		    awk '{ printf "%.0f", $1 / 1000 }')
+		what="age, $n records, 1 in $every stale"
+		row "$what, ms (median of 3)" "$ms" ""
+		row "$what, peak RSS KiB" "$rss" "constant"
+		if [ $n = 10000 ]; then
+			[ "$rss" -gt $rss_small ] && rss_small=$rss
+			"$B/mkspool" "$d" $n $every
+			env -i RELAY_CTRL_DIR="$d" RELAY_CTRL_CONFIG="$CONF" \
+			    strace -qq -c -o "$B/strace.age-$n-$every" "$RC" age
+			tot=$(calls "$B/strace.age-$n-$every" total)
+			dir=$(calls "$B/strace.age-$n-$every" getdents64)
+			per=$((tot - ${dir:-0} - base))
+			budget=$((fresh + 4 * stale))
+			row "$what, system calls (getdents64 $dir, start-up $base)" \
+			    "$per" "<= $budget"
+			judge "age-syscalls-1in$every" $per $budget \
+			    "$per calls for $fresh fresh and $stale stale records, plus $dir directory reads (target <= $budget)"
+		else
+			lim=300
+			[ $every = 2 ] && lim=600
+			judge "age-100k-1in$every" "$ms" $lim \
+			    "$ms ms over 100000 records, 1 in $every stale (target <= $lim ms)"
+			judge "age-memory-1in$every" "$rss" $((rss_small + 16)) \
+			    "peak RSS $rss KiB over 100000 records, $rss_small KiB over 10000 (target: constant)"
+		fi
+	done
+done
+
+# --- status over 100,000 records --------------------------------------------
+"$B/mkspool" "$W/spool100000" 100000 100
+if env -i RELAY_CTRL_DIR="$W/empty" RELAY_CTRL_CONFIG="$CONF" "$RC" status \
+    2>&1 | grep -q 'not implemented'; then
+	row "status, 100000 records, ms" "not available" "<= 500"
+	verdict MISS "status: not available (the applet is a placeholder)"
+else
+	t=$(env -i RELAY_CTRL_DIR="$W/spool100000" RELAY_CTRL_CONFIG="$CONF" \
+	    "$B/timer" -r 3 -w 1 "status:$RC status")
+	ms=$(field status 2 "$t" | awk '{ printf "%.0f", $1 / 1000 }')
+	row "status, 100000 records, ms (median of 3)" "$ms" "<= 500"
+	if [ "$(field status 5 "$t")" != 0 ]; then
+		verdict MISS "status: it failed over 100000 records"
+	else
+		judge status-100k "$ms" 500 "$ms ms over 100000 records (target <= 500 ms)"
+	fi
+fi
+
+# --- binary size -------------------------------------------------------------
+size=$(wc -c <"$RC" | tr -d ' ')
+row "binary size, bytes" "$size" "<= 65536"
+judge binary-size "$size" 65536 "$size bytes (target <= 65536)"
+
+{
+	echo "| figure | value | target |"
+	echo "|---|---|---|"
+	printf '%s' "$rows"
+	echo
+	echo '```'
+	printf '%s' "$verdicts"
+	echo '```'
+} >"$OUT"
+echo
+cat "$OUT"
+echo
+echo "bench: reproduce with \"make bench\" (BENCH_ROUNDS=$ROUNDS); table in $OUT"
