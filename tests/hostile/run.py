@@ -240,31 +240,28 @@ def run_one(ctx, fx, applet, env, sock_stderr):
     efd = errw if errw is not None else tfd
 
     def child_setup():
-        # fds 0-2 and the numbered ones the entry asks for, nothing else
-        moves = [(tfd, 0), (tfd, 1), (efd, 2)]
-        tmp = {}
-        for want, fd in keep.items():
-            tmp[want] = fcntl.fcntl(fd, fcntl.F_DUPFD, 200)
-        for src, dst in moves:
-            os.dup2(src, dst)
-        for want, fd in tmp.items():
+        # fds 0-2 on the socket (or 2 on the pipe), the numbered ones the
+        # entry asks for, and nothing else: copies go high first, so that
+        # no wanted number clobbers another's source
+        high = {want: fcntl.fcntl(fd, fcntl.F_DUPFD, 500)
+                for want, fd in keep.items()}
+        t = fcntl.fcntl(tfd, fcntl.F_DUPFD, 500)
+        e = fcntl.fcntl(efd, fcntl.F_DUPFD, 500)
+        os.dup2(t, 0)
+        os.dup2(t, 1)
+        os.dup2(e, 2)
+        os.closerange(3, 500)
+        for want, fd in high.items():
             os.dup2(fd, want)
-            os.set_inheritable(want, True)
-            os.close(fd)
-        for dst in (0, 1, 2):
-            os.set_inheritable(dst, True)
+        os.closerange(500, 4096)
         if os.geteuid() == 0:
             os.setgroups([])
             os.setgid(NOBODY)
             os.setuid(NOBODY)
 
-    passfds = sorted(keep.keys())
     t0 = time.time()
-    p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, close_fds=True,
-                         pass_fds=passfds, preexec_fn=child_setup,
-                         cwd=fx.out)
+    p = subprocess.Popen(argv, env=env, close_fds=False,
+                         preexec_fn=child_setup, cwd=fx.out)
     theirs.close()
     os.close(r3)
     if errw is not None:
