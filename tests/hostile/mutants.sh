@@ -6,7 +6,6 @@
 # Usage: tests/hostile/mutants.sh [NAME...]
 set -u
 cd "$(dirname "$0")/../.." || exit 111
-TOP=$PWD
 W=$(mktemp -d /tmp/relayctl-mutants.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 make -s build/hostile/recorder 2>/dev/null ||

@@ -220,7 +220,7 @@ for kind in check status; do
 	rc=$?
 	printf '%s\n' "$out" | grep '^FAIL' | head -n 5
 	rows=$(printf '%s\n' "$out" | sed -n 's/^rows //p')
-	eval "${kind}_rows=\$rows"
+	if [ $kind = check ]; then check_rows=$rows; else status_rows=$rows; fi
 	if [ "$rc" -ne 0 ]; then
 		bad "$kind saw torn records"
 	elif [ "${rows:-0}" -eq 0 ]; then
