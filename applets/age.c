@@ -100,7 +100,8 @@ remove_record(struct age *a, const char *name)
 			failed(a, "put back", name);
 	} else
 		removed(a, name, &a->records);
-	if (unlinkat(a->dir, aside, 0) != 0)
+	/* another age may have taken it for a stale temporary file of its own */
+	if (unlinkat(a->dir, aside, 0) != 0 && errno != ENOENT)
 		failed(a, "remove", aside);
 }
 
