@@ -11,13 +11,17 @@ else
 STATIC_CC = musl-gcc
 endif
 CFLAGS = -std=c11 -O2 $(WARN) $(DEFS)
-LDFLAGS = -static -s
+# The shipped binary is built for size: exec maps it for every SMTP
+# connection, and a smaller one is measurably cheaper to start (bench/).
+SIZE_CFLAGS = -Os -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-pie
+LDFLAGS = -static -s -Wl,--gc-sections -Wl,-z,noseparate-code
 HOSTCC = gcc
 
 all: relayctl
 
 relayctl: $(SRCS) $(HDRS) Makefile
-	$(STATIC_CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
+	$(STATIC_CC) $(CFLAGS) $(SIZE_CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
 
 # --- tests -----------------------------------------------------------------
 # build/ holds everything that is not the shipped binary.
