@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -114,6 +116,38 @@ write_stderr(const char *line, size_t len)
 	sigaction(SIGPIPE, &old, NULL);
 }
 
+/*
+ * What syslog(3) would send, minus its time stamp: musl stamps local time,
+ * and that links the whole time zone code (12 KiB of a binary that every
+ * SMTP connection maps) and reads /etc/localtime at the first message.
+ * RFC 3164 lets a sender leave the stamp out; syslogd, rsyslogd, syslog-ng
+ * and journald then date the message on receipt.  Like musl: ident cut
+ * to 31 bytes, at most 1024 bytes ending in a newline, lost if no one
+ * listens.
+ */
+static void
+to_syslog(int prio, const char *level, const char *text)
+{
+	static const struct sockaddr_un dev_log = { AF_UNIX, "/dev/log" };
+	char line[1024];
+	int fd, n;
+
+	n = snprintf(line, sizeof(line), "<%d>%.31s[%ld]: %s%s",
+	    LOG_MAIL | prio, name, (long)getpid(), level, text);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	if (line[n - 1] != '\n')
+		line[n++] = '\n';
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	if (connect(fd, (const struct sockaddr *)&dev_log,
+	    sizeof(dev_log)) == 0)
+		send(fd, line, (size_t)n, 0);
+	close(fd);
+}
+
 static void
 vmsg(int prio, const char *level, const char *fmt, va_list ap)
 {
@@ -123,9 +157,7 @@ vmsg(int prio, const char *level, const char *fmt, va_list ap)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	switch (msg_sink()) {
 	case SINK_SYSLOG:
-		openlog(name, LOG_PID, LOG_MAIL);
-		syslog(prio, "%s%s", level, text);
-		closelog();
+		to_syslog(prio, level, text);
 		break;
 	case SINK_STDERR:
 		n = snprintf(line, sizeof(line), "%s[%ld]: %s%s\n", name,
@@ -197,9 +229,7 @@ die_usage(void)
 			write_stderr(line, (size_t)n);
 		break;
 	case SINK_SYSLOG:
-		openlog(name, LOG_PID, LOG_MAIL);
-		syslog(LOG_ERR, "fatal: usage: %s", usage);
-		closelog();
+		to_syslog(LOG_ERR, "fatal: usage: ", usage);
 		break;
 	default:
 		break;
