@@ -134,7 +134,7 @@ to_syslog(int prio, const char *level, const char *text)
 
 	n = snprintf(line, sizeof(line), "<%d>%.31s[%ld]: %s%s",
 	    LOG_MAIL | prio, name, (long)getpid(), level, text);
-	if (n < 0)
+	if (n <= 0)
 		return;
 	if (n > (int)sizeof(line) - 2)
 		n = sizeof(line) - 2;
