@@ -13,7 +13,7 @@ STATIC_TOOLS = $(B)/floor $(B)/noop $(B)/timer $(B)/insns $(B)/policyload \
 HOST_TOOLS = $(B)/peakrss
 
 bench: $(STATIC_TOOLS) $(HOST_TOOLS) relayctl
-	@sh bench/run.sh
+	@bash bench/run.sh
 
 $(STATIC_TOOLS): $(B)/%: bench/%.c bench/bench.mk
 	@mkdir -p $(@D)

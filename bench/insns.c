@@ -32,7 +32,7 @@ child(char **argv)
 		perror("insns: PTRACE_TRACEME");
 		_exit(111);
 	}
-	raise(SIGSTOP);
+	kill(getpid(), SIGSTOP);
 	execv(argv[0], argv);
 	perror("insns: execv");
 	_exit(127);

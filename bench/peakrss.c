@@ -70,7 +70,7 @@ child(char **argv)
 		perror("peakrss: PTRACE_TRACEME");
 		_exit(111);
 	}
-	raise(SIGSTOP);
+	kill(getpid(), SIGSTOP);
 	install_filter();
 	execv(argv[0], argv);
 	perror("peakrss: execv");

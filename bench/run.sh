@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The benchmark behind "make bench": every figure of issue 8, its target, and
 # a PASS or MISS line for each; the table is also left in build/bench/results.md.
 # Timings are ratios to a floor measured in the same run, round by round,
@@ -168,13 +168,13 @@ if [ "$hard" != unlimited ] && [ "$hard" -lt $big ]; then
 fi
 worst=0
 for lim in 64 1024 $big; do
-	(ulimit -n $lim && in_env strace -qq -f -o "$B/strace.chdir-$lim" \
+	(ulimit -n "$lim" && in_env strace -qq -f -o "$B/strace.chdir-$lim" \
 	    "$W/bin/relay-ctrl-chdir" "$NOOP")
 	n=$(between_execs "$B/strace.chdir-$lim")
-	[ "$n" -gt $worst ] && worst=$n
+	[ "$n" -gt "$worst" ] && worst=$n
 	row "chdir, system calls with ulimit -n $lim" "$n" "<= 20"
 done
-judge chdir-syscalls $worst 20 "at most $worst system calls for ulimit -n 64, 1024, $big (target <= 20)"
+judge chdir-syscalls "$worst" 20 "at most $worst system calls for ulimit -n 64, 1024, $big (target <= 20)"
 
 # --- policy: requests per second over one connection ------------------------
 if in_env "$RC" policy </dev/null 2>&1 | grep -q 'not implemented'; then
@@ -214,7 +214,7 @@ for n in 10000 100000; do
 		d=$BIG/spool$n
 		ms=""
 		cpu=""
-		for i in 1 2 3; do
+		for _ in 1 2 3; do
 			"$B/mkspool" "$d" $n $every
 			t=$(age_env "$d" "$B/timer" -r 1 -w 0 "age:$RC age")
 			[ "$(field age 5 "$t")" = 0 ] ||
@@ -222,7 +222,7 @@ for n in 10000 100000; do
 			ms="$ms $(field age 2 "$t")"
 			cpu="$cpu $(field age 4 "$t")"
 		done
-		mid() { echo $1 | tr ' ' '\n' | sort -n | sed -n 2p |
+		mid() { echo "$1" | tr ' ' '\n' | sort -n | sed -n 2p |
 		    awk '{ printf "%.0f", $1 / 1000 }'; }
 		ms=$(mid "$ms")
 		cpu=$(mid "$cpu")
@@ -237,7 +237,7 @@ for n in 10000 100000; do
 		row "$what, wall ms (median of 3; CPU $cpu ms)" "$ms" "${lim:+<= $lim}"
 		row "$what, peak RSS KiB" "$rss" "constant"
 		if [ $n = 10000 ]; then
-			[ "$rss" -gt $rss_small ] && rss_small=$rss
+			[ "$rss" -gt "$rss_small" ] && rss_small=$rss
 			"$B/mkspool" "$d" $n $every
 			age_env "$d" strace -qq -c -o "$B/strace.age-$n-$every" \
 			    "$RC" age
