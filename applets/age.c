@@ -19,6 +19,8 @@ struct age {
 	long expiry, skew;
 	int verbose, dry_run, failed;
 	unsigned long records, temps;
+	char aside[32];		/* our set-aside prefix, ".age.PID.", by sweep() */
+	size_t asidelen;
 };
 
 static int
@@ -86,8 +88,7 @@ remove_record(struct age *a, const char *name)
 	char aside[80];
 	struct stat st;
 
-	snprintf(aside, sizeof(aside), TMP_AGE "%ld.%.45s", (long)getpid(),
-	    name);
+	snprintf(aside, sizeof(aside), "%s%.45s", a->aside, name);
 	if (renameat(a->dir, name, a->dir, aside) != 0) {
 		if (errno != ENOENT)
 			failed(a, "set aside", name);
@@ -105,13 +106,23 @@ remove_record(struct age *a, const char *name)
 		failed(a, "remove", aside);
 }
 
+/*
+ * readdir may show the names we set aside ourselves: each is gone by the
+ * time we see it, and looking would cost a system call per stale record.
+ */
+static int
+is_own_aside(const struct age *a, const char *name)
+{
+	return a->asidelen > 0 && strncmp(name, a->aside, a->asidelen) == 0;
+}
+
 static void
 consider(struct age *a, const char *name)
 {
 	struct stat st;
 	int record = addr_is_name(name);
 
-	if (!record && !is_temp_name(name))
+	if (!record && (!is_temp_name(name) || is_own_aside(a, name)))
 		return;
 	if (fstatat(a->dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 	    !stale(a, &st))
@@ -132,6 +143,9 @@ sweep(struct age *a)
 	struct dirent *d;
 	DIR *dp;
 
+	/* getpid(2) once, not once per stale record: musl does not cache it */
+	a->asidelen = (size_t)snprintf(a->aside, sizeof(a->aside),
+	    TMP_AGE "%ld.", (long)getpid());
 	if ((dp = fdopendir(a->dir)) == NULL)
 		return -1;
 	errno = 0;
