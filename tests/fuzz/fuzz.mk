@@ -23,9 +23,10 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS) applets/policy.c
 fuzz: $(FUZZ_BIN)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build/fuzz/corpus_$$t; \
+		d=; [ -f tests/fuzz/$$t.dict ] && d=-dict=tests/fuzz/$$t.dict; \
 		echo "fuzz_$$t: $(FUZZ_TIME) s"; \
 		nice -n 19 build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
-		    -print_final_stats=1 build/fuzz/corpus_$$t \
+		    -print_final_stats=1 $$d build/fuzz/corpus_$$t \
 		    tests/fuzz/seeds_$$t || exit 1; \
 	done
 
