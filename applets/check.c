@@ -10,11 +10,30 @@
 #include "../lib/msg.h"
 #include "../lib/spool.h"
 
+#define ENV_SLOTS 64	/* a larger environment takes setenv's way */
+#define RC_MAX 64	/* and so does a longer RELAY_CTRL_RELAYCLIENT */
+
 struct verdict {
 	int relay;
 	const char *why;	/* for RELAY_CTRL_LOG_IPS */
 	struct record rec;
 };
+
+extern char **environ;
+
+/*
+ * The SMTP daemon's environment when relay is granted, built here rather
+ * than by setenv(3): the first setenv sets up malloc (four system calls,
+ * three page faults), which cost more than the rest of check together;
+ * bench/ measured 1.18x the floor with setenv, 1.13x without.  Static,
+ * so that it outlives check().
+ */
+static struct {
+	char *vars[ENV_SLOTS];
+	char relayclient[sizeof("RELAYCLIENT=") + RC_MAX];
+	char user[sizeof("USER=") + RECORD_VALUE_MAX];
+	char domain[sizeof("DOMAIN=") + RECORD_VALUE_MAX];
+} out;
 
 static void
 ignore_entry(const char *entry, size_t len, const char *why, void *addr)
@@ -68,6 +87,46 @@ judge(int dir, const char *addr, struct verdict *v)
 		record_decode(buf, len, &v->rec, ignore_entry, (void *)addr);
 }
 
+/* As setenv does: the first entry of that name is replaced, else added. */
+static void
+put(size_t *n, char *buf, const char *name, const char *value)
+{
+	size_t i, len = strlen(name);
+
+	memcpy(buf, name, len);
+	buf[len] = '=';
+	strcpy(buf + len + 1, value);
+	for (i = 0; i < *n; i++)
+		if (strncmp(out.vars[i], buf, len + 1) == 0) {
+			out.vars[i] = buf;
+			return;
+		}
+	out.vars[(*n)++] = buf;
+}
+
+/* Returns -1, having changed nothing, when the tables are too small. */
+static int
+export_static(const char *rc, const struct record *r)
+{
+	size_t n;
+
+	if (strlen(rc) > RC_MAX)
+		return -1;
+	for (n = 0; environ[n] != NULL; n++) {
+		if (n + 4 >= ENV_SLOTS)		/* three more and the NULL */
+			return -1;
+		out.vars[n] = environ[n];
+	}
+	put(&n, out.relayclient, "RELAYCLIENT", rc);
+	if (r->user[0])
+		put(&n, out.user, "USER", r->user);
+	if (r->domain[0])
+		put(&n, out.domain, "DOMAIN", r->domain);
+	out.vars[n] = NULL;
+	environ = out.vars;
+	return 0;
+}
+
 static void
 grant(const char *addr, const struct record *r)
 {
@@ -75,9 +134,9 @@ grant(const char *addr, const struct record *r)
 
 	if (rc == NULL)
 		rc = "";
-	if (setenv("RELAYCLIENT", rc, 1) != 0 ||
+	if (export_static(rc, r) != 0 && (setenv("RELAYCLIENT", rc, 1) != 0 ||
 	    (r->user[0] && setenv("USER", r->user, 1) != 0) ||
-	    (r->domain[0] && setenv("DOMAIN", r->domain, 1) != 0)) {
+	    (r->domain[0] && setenv("DOMAIN", r->domain, 1) != 0))) {
 		warn("cannot set the environment for %s: %s; continuing "
 		    "without relay", addr, strerror(errno));
 		unsetenv("RELAYCLIENT");

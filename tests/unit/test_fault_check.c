@@ -151,12 +151,22 @@ eintr_read(void **state)
 	assert_string_equal(fault_stderr(), "");
 }
 
-/* Exporting fails half-way: no RELAYCLIENT without the rest. */
+/*
+ * Exporting fails half-way: no RELAYCLIENT without the rest.  check calls
+ * setenv only when its own tables are too small, here for a value longer
+ * than RC_MAX; otherwise it builds the environment, which cannot fail.
+ */
 static void
 setenv_fails(int skip)
 {
+	char rc[RC_MAX + 2];
+
+	memset(rc, 'x', sizeof(rc) - 1);
+	rc[sizeof(rc) - 1] = '\0';
+	setenv("RELAY_CTRL_RELAYCLIENT", rc, 1);
 	wrap_fail(W_SETENV, skip, 1, ENOMEM);
 	run_check();
+	unsetenv("RELAY_CTRL_RELAYCLIENT");
 	assert_null(getenv("RELAYCLIENT"));
 	assert_non_null(strstr(fault_stderr(), strerror(ENOMEM)));
 	assert_non_null(strstr(fault_stderr(), "continuing without relay"));
@@ -181,6 +191,18 @@ setenv_domain(void **state)
 {
 	(void)state;
 	setenv_fails(2);
+}
+
+/* The common case: the environment is built without setenv (and malloc). */
+static void
+no_setenv(void **state)
+{
+	int before = wrap_calls(W_SETENV);
+
+	(void)state;
+	run_check();
+	assert_relay();
+	assert_int_equal(wrap_calls(W_SETENV), before);
 }
 
 /*
@@ -243,6 +265,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(setenv_relayclient,
 		    fresh_setup, fault_teardown),
 		cmocka_unit_test_setup_teardown(setenv_user, fresh_setup,
+		    fault_teardown),
+		cmocka_unit_test_setup_teardown(no_setenv, fresh_setup,
 		    fault_teardown),
 		cmocka_unit_test_setup_teardown(setenv_domain, fresh_setup,
 		    fault_teardown),
