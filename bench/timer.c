@@ -29,6 +29,7 @@ struct cmd {
 	double *us;		/* per round */
 	double *ratio;		/* per round, against the first command */
 	double *cpu;		/* per round, user and system µs */
+	double *faults;		/* per round, minor page faults */
 	int fails;
 };
 
@@ -90,7 +91,9 @@ parse(struct cmd *c, char *spec, int rounds)
 	c->us = calloc((size_t)rounds, sizeof(double));
 	c->ratio = calloc((size_t)rounds, sizeof(double));
 	c->cpu = calloc((size_t)rounds, sizeof(double));
-	if (c->us == NULL || c->ratio == NULL || c->cpu == NULL) {
+	c->faults = calloc((size_t)rounds, sizeof(double));
+	if (c->us == NULL || c->ratio == NULL || c->cpu == NULL ||
+	    c->faults == NULL) {
 		perror("timer: calloc");
 		exit(111);
 	}
@@ -112,12 +115,13 @@ tv_us(const struct timeval *tv)
 }
 
 /*
- * Returns the wall time in microseconds of one fork, execve and wait, and
- * in *cpu the time the child spent on a CPU.  (Its ru_maxrss is no use:
- * the kernel folds per-CPU RSS counts in lazily; see peakrss.c.)
+ * Returns the wall time in microseconds of one fork, execve and wait, in
+ * *cpu the time the child spent on a CPU and in *faults its minor page
+ * faults.  (Its ru_maxrss is no use: the kernel folds per-CPU RSS counts
+ * in lazily; see peakrss.c.)
  */
 static double
-run(struct cmd *c, double *cpu)
+run(struct cmd *c, double *cpu, double *faults)
 {
 	struct rusage ru;
 	double t0, t1;
@@ -146,6 +150,7 @@ run(struct cmd *c, double *cpu)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		c->fails++;
 	*cpu = tv_us(&ru.ru_utime) + tv_us(&ru.ru_stime);
+	*faults = (double)ru.ru_minflt;
 	return t1 - t0;
 }
 
@@ -171,13 +176,13 @@ median(double *v, int n)
 static void
 measure(int rounds, int warmup)
 {
-	double t[MAX_CMDS], cpu[MAX_CMDS];
+	double t[MAX_CMDS], cpu[MAX_CMDS], faults[MAX_CMDS];
 	int r, k, i;
 
 	for (r = -warmup; r < rounds; r++) {
 		for (k = 0; k < ncmds; k++) {
 			i = (k + (r < 0 ? -r : r)) % ncmds;
-			t[i] = run(&cmds[i], &cpu[i]);
+			t[i] = run(&cmds[i], &cpu[i], &faults[i]);
 		}
 		if (r < 0)
 			continue;
@@ -185,6 +190,7 @@ measure(int rounds, int warmup)
 			cmds[i].us[r] = t[i];
 			cmds[i].ratio[r] = t[i] / t[0];
 			cmds[i].cpu[r] = cpu[i];
+			cmds[i].faults[r] = faults[i];
 		}
 	}
 }
@@ -213,12 +219,16 @@ main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		parse(&cmds[ncmds++], argv[i], rounds);
 	measure(rounds, warmup);
-	/* label, median µs, median ratio to the first, median CPU µs, fails */
+	/*
+	 * label, median µs, median ratio to the first, median CPU µs, fails,
+	 * median page faults
+	 */
 	for (i = 0; i < ncmds; i++) {
 		c = &cmds[i];
-		printf("%s\t%.1f\t%.3f\t%.0f\t%d\n", c->label,
+		printf("%s\t%.1f\t%.3f\t%.0f\t%d\t%.0f\n", c->label,
 		    median(c->us, rounds), median(c->ratio, rounds),
-		    median(c->cpu, rounds), c->fails);
+		    median(c->cpu, rounds), c->fails,
+		    median(c->faults, rounds));
 	}
 	return fflush(stdout) == 0 ? 0 : 111;
 }
