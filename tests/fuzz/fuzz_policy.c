@@ -12,6 +12,21 @@
 
 static struct policy pol;
 static int in_fd, out_fd;
+static char dir[] = "/tmp/fuzz_policy.XXXXXX";
+
+/* libFuzzer ends with exit(): the spool goes with it. */
+static void
+remove_spool(void)
+{
+	static const char *names[] = { "192.0.2.7", "192.0.2.8", "2001:db8::7",
+	    "192.0.2.10", ".in", ".out" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		unlinkat(pol.dir, names[i], 0);
+	unlinkat(pol.dir, "192.0.2.9", AT_REMOVEDIR);
+	rmdir(dir);
+}
 
 /*
  * A spool where only 192.0.2.7 is fresh; the others are each a way to be
@@ -22,7 +37,7 @@ static int in_fd, out_fd;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char dir[] = "/tmp/fuzz_policy.XXXXXX", path[64];
+	char path[64];
 	struct timespec ts[2];
 	int fd;
 
@@ -33,6 +48,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	pol.dir = open(dir, O_RDONLY | O_DIRECTORY);
 	if (pol.dir < 0)
 		abort();
+	atexit(remove_spool);
 	fd = openat(pol.dir, "192.0.2.7", O_WRONLY | O_CREAT, 0644);
 	if (fd < 0 || write(fd, "USER=a\0", 7) != 7 || close(fd) != 0)
 		abort();
