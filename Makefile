@@ -85,8 +85,12 @@ e2e: deps relayctl
 fuzz:
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk fuzz
 
+# The benchmark also links relayctl unstripped, with the same flags, to
+# name the functions its instruction count goes to.
 bench: relayctl
-	@$(MAKE) --no-print-directory -f bench/bench.mk bench
+	@$(MAKE) --no-print-directory -f bench/bench.mk bench \
+		RELAYCTL_CC="$(STATIC_CC)" \
+		RELAYCTL_FLAGS="$(CFLAGS) $(SIZE_CFLAGS) $(filter-out -s,$(LDFLAGS))"
 
 # install.sh does the work; packagers: make install DESTDIR=... PREFIX=...
 install: relayctl
