@@ -12,8 +12,18 @@ STATIC_TOOLS = $(B)/floor $(B)/noop $(B)/timer $(B)/insns $(B)/policyload \
 # peakrss needs the kernel's seccomp headers, which musl-gcc does not see.
 HOST_TOOLS = $(B)/peakrss
 
-bench: $(STATIC_TOOLS) $(HOST_TOOLS) relayctl
+# From the top Makefile: how it builds relayctl, less -s.
+RELAYCTL_CC ?= musl-gcc
+RELAYCTL_FLAGS ?=
+SRCS = relayctl.c $(wildcard applets/*.c) $(wildcard lib/*.c)
+
+bench: $(STATIC_TOOLS) $(HOST_TOOLS) $(B)/relayctl.syms relayctl
 	@bash bench/run.sh
+
+# The same code at the same addresses as ./relayctl, with its symbol table.
+$(B)/relayctl.syms: $(SRCS) $(wildcard lib/*.h) Makefile bench/bench.mk
+	@mkdir -p $(@D)
+	$(RELAYCTL_CC) $(RELAYCTL_FLAGS) -o $@ $(SRCS)
 
 $(STATIC_TOOLS): $(B)/%: bench/%.c bench/bench.mk
 	@mkdir -p $(@D)

@@ -143,6 +143,15 @@ for c in fresh none; do
 	judge "check-$c-insns" "$n" 5000 "$n instructions to execve (target <= 5000)"
 done
 
+# Where they go, by function (of relayctl and of musl, linked in).
+profile=""
+if command -v python3 >/dev/null && [ -f "$B/relayctl.syms" ]; then
+	in_env TCPREMOTEIP=$FRESH "$W/bin/relay-ctrl-chdir" "$B/insns" \
+	    -t "$B/insns.trace" "$W/bin/relay-ctrl-check" "$NOOP" >/dev/null
+	profile=$(python3 bench/symbolize.py "$B/relayctl.syms" \
+	    "$B/insns.trace" 15)
+fi
+
 # --- system calls from one execve to the next -------------------------------
 # strace -f writes "PID call(...)": the calls between the first and the
 # second execve, that one included.
@@ -294,6 +303,14 @@ judge binary-size "$size" 65536 "$size bytes (target <= 65536)"
 	echo '```'
 	printf '%s' "$verdicts"
 	echo '```'
+	if [ -n "$profile" ]; then
+		echo
+		echo "Instructions of check with a fresh record, by function:"
+		echo
+		echo '```'
+		printf '%s\n' "$profile"
+		echo '```'
+	fi
 } >"$OUT"
 echo
 cat "$OUT"

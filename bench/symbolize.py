@@ -19,8 +19,9 @@ def symbols(binary):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: symbolize.py UNSTRIPPED_BINARY TRACEFILE")
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: symbolize.py UNSTRIPPED_BINARY TRACEFILE [TOP]")
+    top = int(sys.argv[3]) if len(sys.argv) == 4 else 25
     addrs, names = symbols(sys.argv[1])
     counts = collections.Counter()
     with open(sys.argv[2]) as f:
@@ -29,7 +30,7 @@ def main():
             i = bisect.bisect_right(addrs, pc) - 1
             counts[names[i] if i >= 0 else "?"] += 1
     total = sum(counts.values())
-    for name, n in counts.most_common(25):
+    for name, n in counts.most_common(top):
         print("%7d %5.1f%%  %s" % (n, 100.0 * n / total, name))
     print("%7d total" % total)
 
