@@ -10,6 +10,12 @@
 #include "tests/fault/fault.h"
 #include "applets/check.c"
 
+/*
+ * check only reads: the errors of writing (ENOSPC, EDQUOT, EROFS, short
+ * writes, rename, futimens) cannot reach it and are tested on allow; here
+ * the spool or the record cannot be opened (EACCES, EMFILE, ENFILE),
+ * read or stat'ed (EIO, EINTR), or the environment cannot be set (ENOMEM).
+ */
 #define CONTENT "USER=alice\0DOMAIN=example.com\0"
 #define CONTENT_LEN (sizeof(CONTENT) - 1)
 
