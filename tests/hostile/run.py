@@ -110,7 +110,7 @@ class Fixture:
         self.now = time.time()
         self.bindir = os.path.join(self.root, "bin")
         os.mkdir(self.bindir)
-        for applet in ("allow", "check", "age"):
+        for applet in ("allow", "check", "age", "revoke", "status"):
             os.symlink(ctx.binary,
                        os.path.join(self.bindir, "relay-ctrl-" + applet))
         self.make("root", "victim", "record", "1")
@@ -220,13 +220,16 @@ class Fixture:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def run_one(ctx, fx, applet, env, sock_stderr):
+ADMIN = ("age", "revoke", "status")
+
+
+def run_one(ctx, fx, applet, env, sock_stderr, args=()):
     """Runs the applet under its relay-ctrl-NAME name, returns what it did."""
     name = "relay-ctrl-" + applet
     link = os.path.join(fx.bindir, name)
     outfile = os.path.join(fx.out, "next")
-    argv = [link]
-    if applet != "age":
+    argv = [link] + list(args)
+    if applet not in ADMIN:
         argv += [ctx.recorder, outfile, "arg with space", "--x", ""]
     ours, theirs = socket.socketpair()
     r3, w3 = os.pipe()
@@ -237,6 +240,9 @@ def run_one(ctx, fx, applet, env, sock_stderr):
     for num, fd in fx.fds.items():
         keep[num] = fd
     tfd = theirs.fileno()
+    # an admin's command prints to its terminal, here a pipe
+    outr, outw = os.pipe() if applet in ("revoke", "status") else (None, None)
+    ofd = outw if outw is not None else tfd
     efd = errw if errw is not None else tfd
 
     def child_setup():
@@ -246,9 +252,10 @@ def run_one(ctx, fx, applet, env, sock_stderr):
         high = {want: fcntl.fcntl(fd, fcntl.F_DUPFD, 500)
                 for want, fd in keep.items()}
         t = fcntl.fcntl(tfd, fcntl.F_DUPFD, 500)
+        o = fcntl.fcntl(ofd, fcntl.F_DUPFD, 500)
         e = fcntl.fcntl(efd, fcntl.F_DUPFD, 500)
         os.dup2(t, 0)
-        os.dup2(t, 1)
+        os.dup2(o, 1)
         os.dup2(e, 2)
         os.closerange(3, 500)
         for want, fd in high.items():
@@ -264,6 +271,8 @@ def run_one(ctx, fx, applet, env, sock_stderr):
                          preexec_fn=child_setup, cwd=fx.out)
     theirs.close()
     os.close(r3)
+    if outw is not None:
+        os.close(outw)
     if errw is not None:
         os.close(errw)
     timed_out = False
@@ -285,6 +294,10 @@ def run_one(ctx, fx, applet, env, sock_stderr):
         pass
     ours.close()
     os.close(w3)
+    out = b""
+    if outr is not None:
+        with os.fdopen(outr, "rb") as f:
+            out = f.read()
     err = b""
     if errr is not None:
         with os.fdopen(errr, "rb") as f:
@@ -295,7 +308,7 @@ def run_one(ctx, fx, applet, env, sock_stderr):
             rec = parse_record(f.read())
         os.unlink(outfile)
     return {"rc": rc, "timeout": timed_out, "sock": got, "err": err,
-            "rec": rec, "argv": argv, "name": name, "t0": t0}
+            "rec": rec, "argv": argv, "name": name, "t0": t0, "out": out}
 
 
 def parse_record(data):
@@ -346,7 +359,7 @@ def verify(fx, applet, env, res, exp, before_out, before_in, sock_stderr):
                            errtext[-80:])
         pat = re.compile(r"^%s\[\d+\]: " % re.escape(res["name"]))
         for ln in lines:
-            if not pat.match(ln):
+            if not pat.match(ln) and not ln.startswith("usage: "):
                 raise Fail("stderr line not in NAME[PID]: form: %r" % ln)
         warned = any(": warning: " in ln or ": fatal: " in ln for ln in lines)
         if exp.get("warn") == "W" and not warned:
@@ -357,19 +370,22 @@ def verify(fx, applet, env, res, exp, before_out, before_in, sock_stderr):
         if m and not re.search(m, errtext):
             raise Fail("stderr %r does not match /%s/" % (errtext, m))
 
-    if applet == "age":
+    if applet in ADMIN:
         if res["rc"] != exp.get("rc", 0):
-            raise Fail("age exited %d, expected %d" %
-                       (res["rc"], exp.get("rc", 0)))
+            raise Fail("%s exited %d, expected %d" %
+                       (applet, res["rc"], exp.get("rc", 0)))
+        if re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", res["out"]):
+            raise Fail("%s printed a control byte: %r" %
+                       (applet, res["out"][:200]))
         for name, want in exp["age"].items():
             if want == "-" and name in after_in:
-                raise Fail("age did not remove %s" % name)
+                raise Fail("%s did not remove %s" % (applet, name))
             if want == "=" and after_in.get(name) != before_in.get(name):
-                raise Fail("age changed %s" % name)
+                raise Fail("%s changed %s" % (applet, name))
         for k in changed:
             if exp["age"].get(k) in ("-", "?"):
                 continue
-            raise Fail("age changed %s" % k)
+            raise Fail("%s changed %s" % (applet, k))
         return
 
     rec = res["rec"]
@@ -469,8 +485,13 @@ def base_env(fx, applet):
 
 
 def assign(env, fx, words):
+    """VAR=VALUE words set variables; +WORD is an argument (returned)."""
+    args = []
     for w in words.split(" "):
         if not w or w == "-":
+            continue
+        if w.startswith("+"):
+            args.append(expand(unescape(w[1:]), fx))
             continue
         k, _, v = w.partition("=")
         v = expand(unescape(v), fx)
@@ -481,6 +502,7 @@ def assign(env, fx, words):
         if m:
             v = str(fx.fdnum(m.group(1).decode())).encode()
         env[k] = v
+    return args
 
 
 def open_fds(fx):
@@ -526,7 +548,8 @@ def run_entry(ctx, setup, sock_stderr):
             env = {k: v for k, v in env.items()}
             before_out = fx.outside()
             before_in = fx.inside()
-            res = run_one(ctx, fx, applet, env, sock_stderr)
+            res = run_one(ctx, fx, applet, env, sock_stderr,
+                          exp.get("args", ()))
             verify(fx, applet, env, res, exp, before_out, before_in,
                    sock_stderr)
     finally:
@@ -626,9 +649,8 @@ def case_entries(path):
                 if not fx.make(where, name, kind, num, content):
                     raise Skip("cannot make a %s here" % kind)
             env = base_env(fx, applet)
-            assign(env, fx, env_s)
-            exp = {"warn": warn}
-            if applet == "age":
+            exp = {"warn": warn, "args": assign(env, fx, env_s)}
+            if applet in ADMIN:
                 exp["age"] = {}
                 for w in expect.split(","):
                     if w.startswith("rc="):
@@ -721,7 +743,8 @@ def main():
                    ("records.txt", record_entries),
                    ("env.txt", case_entries),
                    ("config.txt", case_entries),
-                   ("spool.txt", case_entries)):
+                   ("spool.txt", case_entries),
+                   ("admin.txt", case_entries)):
         entries += list(gen(os.path.join(HERE, f)))
     passed = failed = skipped = 0
     for label, setup, kind in entries:
