@@ -51,19 +51,18 @@ open_confdir(void)
  * envdir's rules: the first line, NUL read as newline, trailing blanks cut;
  * an empty file unsets.  A file that is not regular (a FIFO, a directory)
  * is ignored rather than read, so that a mistake there cannot hang mail.
+ * Not inlined into read_value: its 4 KiB buffer would then sit in the
+ * frame of every lookup, most of which find no file, and a frame that deep
+ * costs check a stack page fault per connection.
  */
-static char *
-read_value(int dir, const char *name)
+static __attribute__((noinline)) char *
+first_line(int fd)
 {
 	char buf[CONFIG_VALUE_MAX + 1];
 	struct stat st;
 	ssize_t n;
 	size_t len;
-	int fd;
 
-	fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return NULL;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return NULL;
@@ -78,6 +77,15 @@ read_value(int dir, const char *name)
 		len--;
 	buf[len] = '\0';
 	return strdup(buf);
+}
+
+static char *
+read_value(int dir, const char *name)
+{
+	int fd;
+
+	fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	return fd < 0 ? NULL : first_line(fd);
 }
 
 const char *
