@@ -722,19 +722,7 @@ def address_runs(ctx, setup, sock_stderr):
         fx.cleanup()
 
 
-def main():
-    if len(sys.argv) < 2:
-        print("usage: run.py RELAYCTL [RECORDER] [PATTERN]", file=sys.stderr)
-        return 100
-    ctx = types.SimpleNamespace()
-    # a copy: "make" in the same checkout may rewrite the binary meanwhile
-    keep = tempfile.mkdtemp(prefix="hostile-bin.")
-    os.chmod(keep, 0o755)
-    ctx.binary = os.path.join(keep, "relayctl")
-    shutil.copy2(sys.argv[1], ctx.binary)
-    ctx.recorder = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 \
-        else os.path.abspath("build/hostile/recorder")
-    pattern = sys.argv[3] if len(sys.argv) > 3 else ""
+def run_all(ctx, pattern):
     entries = []
     for f, gen in (("addresses.txt", address_entries),
                    ("records.txt", record_entries),
@@ -762,11 +750,28 @@ def main():
             print("FAIL %s (%s): %s" % (
                 label, "fd 2 on the socket" if sock_stderr else
                 "fd 2 on a pipe", e))
-    shutil.rmtree(keep)
     if skipped:
         print("hostile: %d skipped (need root)" % skipped)
     print("hostile: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def main():
+    if len(sys.argv) < 2:
+        print("usage: run.py RELAYCTL [RECORDER] [PATTERN]", file=sys.stderr)
+        return 100
+    ctx = types.SimpleNamespace()
+    ctx.recorder = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 \
+        else os.path.abspath("build/hostile/recorder")
+    # a copy: "make" in the same checkout may rewrite the binary meanwhile
+    keep = tempfile.mkdtemp(prefix="hostile-bin.")
+    try:
+        os.chmod(keep, 0o755)
+        ctx.binary = os.path.join(keep, "relayctl")
+        shutil.copy2(sys.argv[1], ctx.binary)
+        return run_all(ctx, sys.argv[3] if len(sys.argv) > 3 else "")
+    finally:
+        shutil.rmtree(keep)
 
 
 if __name__ == "__main__":
