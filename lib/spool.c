@@ -29,11 +29,10 @@ fd_from_env(const char *s)
 	return v > INT_MAX ? -1 : (int)v;
 }
 
-/* The descriptor chdir passed down, if it is one: it may also be stdin. */
-int
-spool_env_fd(void)
+/* s names an open directory, or -1. */
+static int
+dir_fd(const char *s)
 {
-	const char *s = getenv("RELAY_CTRL_DIR_FD");
 	struct stat st;
 	int fd;
 
@@ -43,6 +42,13 @@ spool_env_fd(void)
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
 		return fd;
 	return -1;
+}
+
+/* The descriptor chdir passed down, if it is one: it may also be stdin. */
+int
+spool_env_fd(void)
+{
+	return dir_fd(getenv("RELAY_CTRL_DIR_FD"));
 }
 
 /*
@@ -80,7 +86,7 @@ spool_open(char *what, size_t whatsize)
 	if (s != NULL) {
 		join(what, whatsize, "RELAY_CTRL_DIR_FD=",
 		    visible(s, shown, sizeof(shown)));
-		if ((fd = spool_env_fd()) >= 0)
+		if ((fd = dir_fd(s)) >= 0)	/* one getenv is enough */
 			return fd;
 		warn("%s is not an open directory; trying RELAY_CTRL_DIR",
 		    what);
