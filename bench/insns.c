@@ -71,7 +71,7 @@ main(int argc, char **argv)
 	pid_t pid;
 
 	if (argc > 2 && strcmp(argv[1], "-t") == 0) {
-		if ((trace = fopen(argv[2], "w")) == NULL) {
+		if ((trace = fopen(argv[2], "we")) == NULL) {
 			perror(argv[2]);
 			return 111;
 		}
