@@ -66,11 +66,11 @@ unit: $(UNIT_TESTS)
 	@sh tests/run-unit.sh $(UNIT_TESTS)
 
 blackbox: relayctl build/recorder
-	@sh tests/blackbox/run.sh ./relayctl
+	@bash tests/blackbox/run.sh ./relayctl
 
 sanitize: build/asan/relayctl build/recorder $(patsubst build/%,build/asan/%,$(UNIT_TESTS))
 	@sh tests/run-unit.sh $(patsubst build/%,build/asan/%,$(UNIT_TESTS))
-	@sh tests/blackbox/run.sh build/asan/relayctl
+	@bash tests/blackbox/run.sh build/asan/relayctl
 
 check: deps
 	@$(MAKE) --no-print-directory relayctl build/recorder $(UNIT_TESTS) \
