@@ -10,9 +10,6 @@
 #include "../lib/msg.h"
 #include "../lib/spool.h"
 
-#define ENV_SLOTS 64	/* a larger environment takes setenv's way */
-#define RC_MAX 64	/* and so does a longer RELAY_CTRL_RELAYCLIENT */
-
 struct verdict {
 	int relay;
 	const char *why;	/* for RELAY_CTRL_LOG_IPS */
@@ -20,20 +17,6 @@ struct verdict {
 };
 
 extern char **environ;
-
-/*
- * The SMTP daemon's environment when relay is granted, built here rather
- * than by setenv(3): the first setenv sets up malloc (four system calls,
- * three page faults), which cost more than the rest of check together;
- * bench/ measured 1.18x the floor with setenv, 1.13x without.  Static,
- * so that it outlives check().
- */
-static struct {
-	char *vars[ENV_SLOTS];
-	char relayclient[sizeof("RELAYCLIENT=") + RC_MAX];
-	char user[sizeof("USER=") + RECORD_VALUE_MAX];
-	char domain[sizeof("DOMAIN=") + RECORD_VALUE_MAX];
-} out;
 
 static void
 ignore_entry(const char *entry, size_t len, const char *why, void *addr)
@@ -89,7 +72,7 @@ judge(int dir, const char *addr, struct verdict *v)
 
 /* As setenv does: the first entry of that name is replaced, else added. */
 static void
-put(size_t *n, char *buf, const char *name, const char *value)
+put(char **vars, size_t *n, char *buf, const char *name, const char *value)
 {
 	size_t i, len = strlen(name);
 
@@ -97,62 +80,55 @@ put(size_t *n, char *buf, const char *name, const char *value)
 	buf[len] = '=';
 	strcpy(buf + len + 1, value);
 	for (i = 0; i < *n; i++)
-		if (strncmp(out.vars[i], buf, len + 1) == 0) {
-			out.vars[i] = buf;
+		if (strncmp(vars[i], buf, len + 1) == 0) {
+			vars[i] = buf;
 			return;
 		}
-	out.vars[(*n)++] = buf;
+	vars[(*n)++] = buf;
 }
 
-/* Returns -1, having changed nothing, when the tables are too small. */
-static int
-export_static(const char *rc, const struct record *r)
+/*
+ * Runs the SMTP daemon with RELAYCLIENT, USER and DOMAIN added to our
+ * environment, which is built here, in this frame, rather than by
+ * setenv(3): its first call sets up malloc (four system calls, three page
+ * faults), more than the rest of check costs (bench/RESULTS.md).
+ */
+static _Noreturn void
+exec_relaying(char **next, const char *rc, const struct record *r,
+    size_t nenv)
 {
-	size_t n;
+	char *vars[nenv + 4];
+	char relayclient[sizeof("RELAYCLIENT=") + strlen(rc)];
+	char user[sizeof("USER=") + RECORD_VALUE_MAX];
+	char domain[sizeof("DOMAIN=") + RECORD_VALUE_MAX];
+	size_t n = nenv;
 
-	if (strlen(rc) > RC_MAX)
-		return -1;
-	for (n = 0; environ[n] != NULL; n++) {
-		if (n + 4 >= ENV_SLOTS)		/* three more and the NULL */
-			return -1;
-		out.vars[n] = environ[n];
-	}
-	put(&n, out.relayclient, "RELAYCLIENT", rc);
+	memcpy(vars, environ, nenv * sizeof(*vars));
+	put(vars, &n, relayclient, "RELAYCLIENT", rc);
 	if (r->user[0])
-		put(&n, out.user, "USER", r->user);
+		put(vars, &n, user, "USER", r->user);
 	if (r->domain[0])
-		put(&n, out.domain, "DOMAIN", r->domain);
-	out.vars[n] = NULL;
-	environ = out.vars;
-	return 0;
+		put(vars, &n, domain, "DOMAIN", r->domain);
+	vars[n] = NULL;
+	environ = vars;
+	xexec(next);
 }
 
-static void
-grant(const char *addr, const struct record *r)
+static size_t
+env_count(void)
 {
-	const char *rc = config_get("RELAY_CTRL_RELAYCLIENT");
+	size_t n = 0;
 
-	if (rc == NULL)
-		rc = "";
-	if (export_static(rc, r) != 0 && (setenv("RELAYCLIENT", rc, 1) != 0 ||
-	    (r->user[0] && setenv("USER", r->user, 1) != 0) ||
-	    (r->domain[0] && setenv("DOMAIN", r->domain, 1) != 0))) {
-		warn("cannot set the environment for %s: %s; continuing "
-		    "without relay", addr, strerror(errno));
-		unsetenv("RELAYCLIENT");
-		return;
-	}
-	if (config_get("RELAY_CTRL_LOG_ENV") != NULL)
-		info("%s: exporting RELAYCLIENT=%s USER=%s DOMAIN=%s", addr, rc,
-		    r->user, r->domain);
+	while (environ[n] != NULL)
+		n++;
+	return n;
 }
 
 /* Every failure here is a warning: inbound mail is never refused. */
 static void
-check(void)
+check(struct verdict *v, char addr[ADDR_NAME_SIZE])
 {
-	char addr[ADDR_NAME_SIZE], what[256], shown[VISIBLE_SIZE];
-	struct verdict v = { 0, "bad address", { "", "" } };
+	char what[256], shown[VISIBLE_SIZE];
 	const char *text, *var = "TCPREMOTEIP", *bad;
 	int dir;
 
@@ -166,22 +142,22 @@ check(void)
 		warn("cannot open %s for %s: %s; continuing without relay",
 		    what, addr, spool_strerror(errno));
 		spool_close(-1);
-		v.why = "no spool";
+		v->why = "no spool";
 	} else {
-		judge(dir, addr, &v);
+		judge(dir, addr, v);
 		spool_close(dir);
-		if (v.relay)
-			grant(addr, &v.rec);
 	}
 	if (config_get("RELAY_CTRL_LOG_IPS") != NULL)
-		info("%s: %s; relaying %s", bad ? shown : addr, v.why,
-		    v.relay ? "allowed" : "not allowed");
+		info("%s: %s; relaying %s", bad ? shown : addr, v->why,
+		    v->relay ? "allowed" : "not allowed");
 }
 
 int
 check_main(int argc, char **argv)
 {
-	char **next = chain_args(argv);
+	char **next = chain_args(argv), addr[ADDR_NAME_SIZE];
+	struct verdict v = { 0, "bad address", { "", "" } };
+	const char *rc;
 
 	(void)argc;
 	if (next[0] == NULL)
@@ -192,6 +168,13 @@ check_main(int argc, char **argv)
 			info("RELAYCLIENT is already set; nothing changed");
 		xexec(next);
 	}
-	check();
-	xexec(next);
+	check(&v, addr);
+	if (!v.relay)
+		xexec(next);
+	if ((rc = config_get("RELAY_CTRL_RELAYCLIENT")) == NULL)
+		rc = "";
+	if (config_get("RELAY_CTRL_LOG_ENV") != NULL)
+		info("%s: exporting RELAYCLIENT=%s USER=%s DOMAIN=%s", addr, rc,
+		    v.rec.user, v.rec.domain);
+	exec_relaying(next, rc, &v.rec, env_count());
 }

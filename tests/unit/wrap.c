@@ -38,21 +38,46 @@ static size_t short_write;
 time_t wrap_now;
 jmp_buf wrap_exec_jmp;
 int wrap_exec_armed;
+char **wrap_saved_environ;
 char *wrap_exec_argv[WRAP_ARGV_MAX];
+char *wrap_exec_env[WRAP_ENV_MAX];
+
+static void
+keep(char **dst, size_t max, char *const *src)
+{
+	size_t i = 0;
+
+	for (; src != NULL && i < max - 1 && src[i] != NULL; i++) {
+		free(dst[i]);
+		dst[i] = strdup(src[i]);
+	}
+	for (; i < max; i++) {
+		free(dst[i]);
+		dst[i] = NULL;
+	}
+}
+
+const char *
+wrap_exec_getenv(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	for (i = 0; i < WRAP_ENV_MAX && wrap_exec_env[i] != NULL; i++)
+		if (strncmp(wrap_exec_env[i], name, len) == 0 &&
+		    wrap_exec_env[i][len] == '=')
+			return wrap_exec_env[i] + len + 1;
+	return NULL;
+}
 
 void
 wrap_reset(void)
 {
-	int i;
-
 	memset(faults, 0, sizeof(faults));
 	short_write = 0;
 	wrap_now = 0;
 	wrap_exec_armed = 0;
-	for (i = 0; i < WRAP_ARGV_MAX; i++) {
-		free(wrap_exec_argv[i]);
-		wrap_exec_argv[i] = NULL;
-	}
+	keep(wrap_exec_argv, WRAP_ARGV_MAX, NULL);
+	keep(wrap_exec_env, WRAP_ENV_MAX, NULL);
 }
 
 void
@@ -255,20 +280,12 @@ __wrap_setenv(const char *name, const char *value, int overwrite)
 int
 __wrap_execvp(const char *file, char *const argv[])
 {
-	int i;
-
 	if (fails(W_EXECVP))
 		return -1;
 	if (!wrap_exec_armed)
 		return __real_execvp(file, argv);
-	for (i = 0; i < WRAP_ARGV_MAX - 1 && argv[i]; i++) {
-		free(wrap_exec_argv[i]);
-		wrap_exec_argv[i] = strdup(argv[i]);
-	}
-	for (; i < WRAP_ARGV_MAX; i++) {
-		free(wrap_exec_argv[i]);
-		wrap_exec_argv[i] = NULL;
-	}
+	keep(wrap_exec_argv, WRAP_ARGV_MAX, argv);
+	keep(wrap_exec_env, WRAP_ENV_MAX, environ);
 	wrap_exec_armed = 0;
 	longjmp(wrap_exec_jmp, 1);
 }

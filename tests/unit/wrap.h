@@ -25,22 +25,33 @@ extern time_t wrap_now;
 void wrap_reset(void);
 
 /*
- * execvp() is caught while wrap_exec_armed: its argv is copied into
- * wrap_exec_argv and control returns to the CATCH_EXEC that ran the
- * applet; `caught` (an int lvalue) is then 1, else 0.
+ * execvp() is caught while wrap_exec_armed: its argv and the environment it
+ * would pass are copied into wrap_exec_argv and wrap_exec_env, control
+ * returns to the CATCH_EXEC that ran the applet, and the environment
+ * pointer is put back (an applet may have pointed it into its own frame);
+ * `caught` (an int lvalue) is then 1, else 0.
  */
 #define WRAP_ARGV_MAX 16
+#define WRAP_ENV_MAX 256
+extern char **environ;
 extern jmp_buf wrap_exec_jmp;
 extern int wrap_exec_armed;
+extern char **wrap_saved_environ;
 extern char *wrap_exec_argv[WRAP_ARGV_MAX];
+extern char *wrap_exec_env[WRAP_ENV_MAX];
+/* NAME's value in the environment the caught exec would have passed. */
+const char *wrap_exec_getenv(const char *name);
 #define CATCH_EXEC(expr, caught) do {					\
+	wrap_saved_environ = environ;					\
 	if (setjmp(wrap_exec_jmp) == 0) {				\
 		wrap_exec_armed = 1;					\
 		(void)(expr);						\
 		wrap_exec_armed = 0;					\
 		(caught) = 0;						\
-	} else								\
+	} else {							\
+		environ = wrap_saved_environ;				\
 		(caught) = 1;						\
+	}								\
 } while (0)
 
 #endif
