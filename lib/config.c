@@ -43,7 +43,8 @@ open_confdir(void)
 	dir = getenv("RELAY_CTRL_CONFIG");
 	if (dir == NULL || *dir == '\0')
 		dir = CONFIG_DIR_DEFAULT;
-	confdir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
+	confdir = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return confdir;
 }
 

@@ -98,7 +98,8 @@ spool_open(char *what, size_t whatsize)
 		return -1;
 	}
 	snprintf(what, whatsize, "%.200s (RELAY_CTRL_DIR)", dir);
-	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
+	return openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 /*

@@ -96,7 +96,8 @@ static void
 create_fails(int err)
 {
 	msg_init("relay-ctrl-allow", "");
-	wrap_fail(W_OPENAT, 0, 2, err);
+	/* after the spool's openat: the look at the old record, the create */
+	wrap_fail(W_OPENAT, 1, 2, err);
 	run_allow();
 	assert_failed("cannot create a temporary file for record for " CLIENT,
 	    err);
@@ -136,7 +137,7 @@ emfile_spool(void **state)
 {
 	(void)state;
 	msg_init("relay-ctrl-allow", "");
-	wrap_fail(W_OPEN, 0, 1, EMFILE);
+	wrap_fail(W_OPENAT, 0, 1, EMFILE);	/* the spool: the first openat */
 	run_allow();
 	assert_failed("cannot open", EMFILE);
 }
@@ -146,7 +147,7 @@ eacces_spool(void **state)
 {
 	(void)state;
 	msg_init("relay-ctrl-allow", "");
-	wrap_fail(W_OPEN, 0, 1, EACCES);
+	wrap_fail(W_OPENAT, 0, 1, EACCES);
 	run_allow();
 	assert_failed("cannot open", EACCES);
 }

@@ -85,7 +85,7 @@ static void
 emfile_spool(void **state)
 {
 	(void)state;
-	wrap_fail(W_OPEN, 0, 1, EMFILE);
+	wrap_fail(W_OPENAT, 0, 1, EMFILE);	/* the spool: the first openat */
 	run_check();
 	assert_no_relay(strerror(EMFILE));
 }
@@ -94,7 +94,7 @@ static void
 eacces_spool(void **state)
 {
 	(void)state;
-	wrap_fail(W_OPEN, 0, 1, EACCES);
+	wrap_fail(W_OPENAT, 0, 1, EACCES);
 	run_check();
 	assert_no_relay(strerror(EACCES));
 }
