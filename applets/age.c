@@ -181,12 +181,8 @@ age_main(int argc, char **argv)
 	(void)argc;
 	if (parse_options(argv, &a) != 0)
 		die_usage();
-	dir = config_get("RELAY_CTRL_DIR");
-	if (dir == NULL || *dir == '\0')
-		die_temp("RELAY_CTRL_DIR is not set; nothing was removed");
-	if ((a.dir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		die_temp("cannot open spool directory %s (RELAY_CTRL_DIR): %s; "
-		    "nothing was removed", dir, strerror(errno));
+	if ((a.dir = spool_open_admin(&dir, "nothing was removed")) < 0)
+		return EXIT_TEMP;
 	a.now = time(NULL);
 	config_freshness(&a.expiry, &a.skew);
 	if (sweep(&a) != 0)

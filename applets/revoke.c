@@ -10,6 +10,7 @@
 #include "../lib/address.h"
 #include "../lib/config.h"
 #include "../lib/msg.h"
+#include "../lib/spool.h"
 
 struct revoke {
 	int dir;
@@ -84,29 +85,6 @@ revoke_one(struct revoke *rv, const char *arg)
 	rv->failed = 1;
 }
 
-static int
-open_spool(struct revoke *rv)
-{
-	const char *conf = getenv("RELAY_CTRL_CONFIG");
-
-	rv->dirname = config_get("RELAY_CTRL_DIR");
-	if (rv->dirname == NULL || *rv->dirname == '\0') {
-		if (conf == NULL || *conf == '\0')
-			conf = CONFIG_DIR_DEFAULT;
-		fatal("RELAY_CTRL_DIR is set neither in the environment nor "
-		    "in the config directory %.200s (RELAY_CTRL_CONFIG); "
-		    "nothing was removed", conf);
-		return -1;
-	}
-	rv->dir = open(rv->dirname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rv->dir < 0) {
-		fatal("cannot open spool directory %.200s (RELAY_CTRL_DIR): "
-		    "%s; nothing was removed", rv->dirname, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 /* A record that stays (111) outranks a mistyped address (100). */
 static int
 finish(const struct revoke *rv)
@@ -129,7 +107,7 @@ revoke_main(int argc, char **argv)
 
 	if ((first = parse_options(argv, &rv)) < 0 || first >= argc)
 		die_usage();
-	if (open_spool(&rv) != 0)
+	if ((rv.dir = spool_open_admin(&rv.dirname, "nothing was removed")) < 0)
 		return EXIT_TEMP;
 	for (i = first; i < argc; i++)
 		revoke_one(&rv, argv[i]);

@@ -995,30 +995,6 @@ parse_options(char **argv, struct status *s)
 	return i;
 }
 
-/* Admin tools open RELAY_CTRL_DIR itself: RELAY_CTRL_DIR_FD is chdir's. */
-static int
-open_spool(struct status *s)
-{
-	const char *conf = getenv("RELAY_CTRL_CONFIG");
-
-	s->dirname = config_get("RELAY_CTRL_DIR");
-	if (s->dirname == NULL || *s->dirname == '\0') {
-		if (conf == NULL || *conf == '\0')
-			conf = CONFIG_DIR_DEFAULT;
-		fatal("RELAY_CTRL_DIR is set neither in the environment nor "
-		    "in the config directory %.200s (RELAY_CTRL_CONFIG); "
-		    "nothing is shown", conf);
-		return -1;
-	}
-	s->dir = open(s->dirname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->dir < 0) {
-		fatal("cannot open spool directory %.200s (RELAY_CTRL_DIR): "
-		    "%s; nothing is shown", s->dirname, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 /* 111 beats 100 beats 1: a failure to see outranks a typo and a "no". */
 static int
 finish(struct status *s, int by_address)
@@ -1050,7 +1026,8 @@ status_main(int argc, char **argv)
 	widths_init(&s.w);
 	if ((first = parse_options(argv, &s)) < 0)
 		die_usage();
-	if (open_spool(&s) != 0)
+	/* RELAY_CTRL_DIR itself: RELAY_CTRL_DIR_FD is chdir's */
+	if ((s.dir = spool_open_admin(&s.dirname, "nothing is shown")) < 0)
 		return EXIT_TEMP;
 	s.now = time(NULL);
 	config_freshness(&s.expiry, &s.skew);

@@ -103,6 +103,33 @@ spool_open(char *what, size_t whatsize)
 }
 
 /*
+ * For the admin applets (age, status, revoke), which run outside chdir's
+ * chain: RELAY_CTRL_DIR itself, by path.  On failure says why and then
+ * what happens next (`next`), and returns -1.
+ */
+int
+spool_open_admin(const char **path, const char *next)
+{
+	const char *conf, *dir = config_get("RELAY_CTRL_DIR");
+	int fd;
+
+	*path = dir;
+	if (dir == NULL || *dir == '\0') {
+		conf = getenv("RELAY_CTRL_CONFIG");
+		fatal("RELAY_CTRL_DIR is set neither in the environment nor in "
+		    "the config directory %.200s (RELAY_CTRL_CONFIG); %s",
+		    conf != NULL && *conf != '\0' ? conf : CONFIG_DIR_DEFAULT,
+		    next);
+		return -1;
+	}
+	fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		fatal("cannot open spool directory %.200s (RELAY_CTRL_DIR): "
+		    "%s; %s", dir, strerror(errno), next);
+	return fd;
+}
+
+/*
  * Reads the record called name into buf (at least RECORD_FILE_MAX + 1
  * bytes).  Never follows a symlink (ELOOP), never blocks on a FIFO, never
  * reads what is not a regular file (returns 1).  *len > RECORD_FILE_MAX

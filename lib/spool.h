@@ -25,6 +25,7 @@ typedef void record_reject_fn(const char *entry, size_t len, const char *why,
 int spool_env_fd(void);
 int spool_open(char *what, size_t whatsize);
 const char *spool_strerror(int e);
+int spool_open_admin(const char **path, const char *next);
 int spool_read(int dir, const char *name, struct stat *st, char *buf,
     size_t *len);
 int spool_write(int dir, const char *name, const char *content, size_t len,

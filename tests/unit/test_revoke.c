@@ -163,20 +163,6 @@ test_unlink_failure(void **state)
 	assert_int_equal(finish(&rv), EXIT_TEMP);
 }
 
-static void
-test_no_spool(void **state)
-{
-	(void)state;
-	unsetenv("RELAY_CTRL_DIR");
-	setenv("RELAY_CTRL_CONFIG", "/nonexistent", 1);
-	config_reset();
-	assert_int_equal(open_spool(&rv), -1);
-	setenv("RELAY_CTRL_DIR", "/nonexistent/spool", 1);
-	assert_int_equal(open_spool(&rv), -1);
-	unsetenv("RELAY_CTRL_DIR");
-	unsetenv("RELAY_CTRL_CONFIG");
-	config_reset();
-}
 
 int
 main(void)
@@ -195,7 +181,6 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unlink_failure, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_no_spool, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "lib/config.h"
+#include "lib/msg.h"
 #include "lib/spool.h"
 #include "tests/unit/wrap.h"
 
@@ -482,6 +484,33 @@ test_open_env_fd_and_fallback(void **state)
 	unsetenv("RELAY_CTRL_CONFIG");
 }
 
+/* The admin applets' way in: by path, with a message saying what next. */
+static void
+test_open_admin(void **state)
+{
+	const char *path;
+	int fd;
+
+	(void)state;
+	msg_force_sink(SINK_NONE);
+	unsetenv("RELAY_CTRL_DIR");
+	setenv("RELAY_CTRL_CONFIG", "/nonexistent", 1);
+	config_reset();
+	assert_int_equal(spool_open_admin(&path, "nothing is shown"), -1);
+	assert_null(path);
+	setenv("RELAY_CTRL_DIR", "/nonexistent/spool", 1);
+	assert_int_equal(spool_open_admin(&path, "nothing is shown"), -1);
+	assert_string_equal(path, "/nonexistent/spool");
+	setenv("RELAY_CTRL_DIR", dirpath, 1);
+	fd = spool_open_admin(&path, "nothing is shown");
+	assert_true(fd >= 0);
+	close(fd);
+	unsetenv("RELAY_CTRL_DIR");
+	unsetenv("RELAY_CTRL_CONFIG");
+	config_reset();
+	msg_force_sink(SINK_AUTO);
+}
+
 int
 main(void)
 {
@@ -513,6 +542,8 @@ main(void)
 		    test_write_stale_tmp_of_our_pid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_env_fd_and_fallback,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_admin, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -745,23 +745,6 @@ test_write_error(void **state)
 	fclose(st.out);
 }
 
-static void
-test_no_spool(void **state)
-{
-	(void)state;
-	unsetenv("RELAY_CTRL_DIR");
-	setenv("RELAY_CTRL_CONFIG", "/nonexistent", 1);
-	config_reset();
-	assert_int_equal(open_spool(&st), -1);
-	setenv("RELAY_CTRL_DIR", "/nonexistent/spool", 1);
-	assert_int_equal(open_spool(&st), -1);
-	setenv("RELAY_CTRL_DIR", dirpath, 1);
-	assert_int_equal(open_spool(&st), 0);
-	close(st.dir);
-	unsetenv("RELAY_CTRL_DIR");
-	unsetenv("RELAY_CTRL_CONFIG");
-	config_reset();
-}
 
 int
 main(void)
@@ -797,7 +780,6 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_error, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_no_spool, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
