@@ -232,24 +232,9 @@ next_line(struct input *in, const char **line, size_t *len)
 static int
 answer(int fd, const char *s)
 {
-	size_t len = strlen(s);
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
-			return 1;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	if (write_all(fd, s, strlen(s)) == 0)
+		return 0;
+	return errno == EPIPE || errno == ECONNRESET ? 1 : -1;
 }
 
 static void

@@ -1,4 +1,5 @@
 /* One-line messages "NAME[PID]: warning: ..." to stderr or syslog; see relayctl(8). */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -97,23 +98,42 @@ visible(const char *s, char *buf, size_t size)
 	return buf;
 }
 
+/* All of buf, through short writes and EINTR; -1 with errno otherwise. */
+int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 /* SIGPIPE is ignored only for the write: SIG_IGN would survive the exec. */
 static void
 write_stderr(const char *line, size_t len)
 {
 	struct sigaction ign, old;
+	int e = errno;
 
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &ign, &old);
-	while (len > 0) {
-		ssize_t n = write(2, line, len);
-		if (n <= 0)
-			break;
-		line += n;
-		len -= (size_t)n;
-	}
+	write_all(2, line, len);
 	sigaction(SIGPIPE, &old, NULL);
+	errno = e;
 }
 
 /*

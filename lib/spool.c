@@ -210,27 +210,6 @@ refresh_in_place(int dir, const char *name, const char *content, size_t len,
 }
 
 static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
 create_tmp(int dir, char *tmp, size_t size, const char *name)
 {
 	int fd;
