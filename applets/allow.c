@@ -53,7 +53,11 @@ write_record(int dir, const char *what, const char *addr)
 	take_value("USER", r.user, addr);
 	take_value("DOMAIN", r.domain, addr);
 	len = record_encode(&r, content, sizeof(content));
-	clock_gettime(CLOCK_REALTIME, &now);
+	if (clock_gettime(CLOCK_REALTIME, &now) != 0) {
+		warn("cannot read the clock for the record for %s: %s; "
+		    "continuing without relay", addr, strerror(errno));
+		return;
+	}
 	if (spool_write(dir, addr, content, len, &now, &step) != 0)
 		warn("cannot %s record for %s in %s: %s; continuing without "
 		    "relay", step, addr, what, strerror(errno));

@@ -152,6 +152,17 @@ eacces_spool(void **state)
 	assert_failed("cannot open", EACCES);
 }
 
+/* A clock that cannot be read dates no record. */
+static void
+clock_fails(void **state)
+{
+	(void)state;
+	msg_init("relay-ctrl-allow", "");
+	wrap_fail(W_CLOCK_GETTIME, 0, 1, EINVAL);
+	run_allow();
+	assert_failed("cannot read the clock", EINVAL);
+}
+
 /* An interrupted write is retried: the record is whole. */
 static void
 eintr(void **state)
@@ -339,6 +350,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(enospc_create, fault_setup,
 		    fault_teardown),
 		cmocka_unit_test_setup_teardown(emfile_spool, fault_setup,
+		    fault_teardown),
+		cmocka_unit_test_setup_teardown(clock_fails, fault_setup,
 		    fault_teardown),
 		cmocka_unit_test_setup_teardown(eacces_spool, fault_setup,
 		    fault_teardown),
