@@ -13,6 +13,8 @@ SUITE=e2e-tcpserver
 WATCHDOG=180
 cd "$(dirname "$0")/../.." || exit 111
 ROOT=$PWD
+# shellcheck source=tests/e2e/verdict.sh
+. "$ROOT/tests/e2e/verdict.sh"
 
 # --- outer run ---------------------------------------------------------------
 
@@ -103,15 +105,8 @@ outer() {
 	    timeout -k 5 "$left" "${ns[@]}" bash "$ROOT/tests/e2e/run.sh" 2>&1 |
 	    tee "$out"
 	rc=${PIPESTATUS[0]}
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ] ||
-	    ! grep -qE "^$SUITE: [0-9]+ passed" "$out"; then
-		p=$(grep -c '^PASS ' "$out")
-		f=$(grep -c '^FAIL ' "$out")
-		echo "FAIL watchdog: the run was cut off after ${WATCHDOG}s" \
-		    "or died (exit $rc)"
-		echo "$SUITE: $p passed, $((f + 1)) failed"
-		rc=1
-	fi
+	e2e_verdict "$SUITE" "$WATCHDOG" "$out" "$rc"
+	rc=$?
 	rm -f "$out"
 	exit "$rc"
 }
