@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/fmt.h"
 #include "lib/msg.h"
 
 #define VERSION "1.0.0"
@@ -70,10 +71,10 @@ help(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: %s\n\napplets:\n", usage);
+	fmt_fprintf(f, "usage: %s\n\napplets:\n", usage);
 	for (i = 0; i < NAPPLETS; i++)
-		fprintf(f, "  %s\n", applets[i].usage);
-	fprintf(f, "\nEach applet also runs as relay-ctrl-APPLET or "
+		fmt_fprintf(f, "  %s\n", applets[i].usage);
+	fmt_fprintf(f, "\nEach applet also runs as relay-ctrl-APPLET or "
 	    "relayctl-APPLET.  See relayctl(8).\n");
 	return f == stdout ? flush_stdout() : EXIT_USAGE;
 }
@@ -94,7 +95,7 @@ list(void)
 	size_t i;
 
 	for (i = 0; i < NAPPLETS; i++)
-		printf("%s\n", applets[i].name);
+		fmt_printf("%s\n", applets[i].name);
 	return flush_stdout();
 }
 
@@ -103,7 +104,7 @@ run(const struct applet *a, const char *name, int argc, char **argv)
 {
 	msg_init(name, a->usage);
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: %s\n", a->usage);
+		fmt_printf("usage: %s\n", a->usage);
 		return flush_stdout();
 	}
 	return a->main(argc, argv);
@@ -122,12 +123,12 @@ multiplex(int argc, char **argv)
 	if (strcmp(argv[1], "--list") == 0)
 		return list();
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("relayctl %s\n", VERSION);
+		fmt_printf("relayctl %s\n", VERSION);
 		return flush_stdout();
 	}
 	if ((a = find(argv[1])) == NULL)
 		return unknown(argv[1]);
-	snprintf(name, sizeof(name), "relayctl-%s", a->name);
+	fmt_snprintf(name, sizeof(name), "relayctl-%s", a->name);
 	return run(a, name, argc - 1, argv + 1);
 }
 

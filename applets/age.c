@@ -10,6 +10,7 @@
 
 #include "../lib/address.h"
 #include "../lib/config.h"
+#include "../lib/fmt.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
 
@@ -65,7 +66,7 @@ removed(struct age *a, const char *name, unsigned long *count)
 {
 	(*count)++;
 	if (a->dry_run)
-		printf("%s\n", name);
+		fmt_printf("%s\n", name);
 }
 
 static void
@@ -88,7 +89,7 @@ remove_record(struct age *a, const char *name)
 	char aside[80];
 	struct stat st;
 
-	snprintf(aside, sizeof(aside), "%s%.45s", a->aside, name);
+	fmt_snprintf(aside, sizeof(aside), "%s%.45s", a->aside, name);
 	if (renameat(a->dir, name, a->dir, aside) != 0) {
 		if (errno != ENOENT)
 			failed(a, "set aside", name);
@@ -144,7 +145,7 @@ sweep(struct age *a)
 	DIR *dp;
 
 	/* getpid(2) once, not once per stale record: musl does not cache it */
-	a->asidelen = (size_t)snprintf(a->aside, sizeof(a->aside),
+	a->asidelen = (size_t)fmt_snprintf(a->aside, sizeof(a->aside),
 	    TMP_AGE "%ld.", (long)getpid());
 	if ((dp = fdopendir(a->dir)) == NULL)
 		return -1;
@@ -163,7 +164,7 @@ static int
 report(const struct age *a)
 {
 	if (a->verbose)
-		printf("%s %lu stale records and %lu stale temporary files\n",
+		fmt_printf("%s %lu stale records and %lu stale temporary files\n",
 		    a->dry_run ? "would remove" : "removed", a->records,
 		    a->temps);
 	if (fflush(stdout) != 0 || ferror(stdout))

@@ -10,6 +10,7 @@
 
 #include "../lib/config.h"
 #include "../lib/exec.h"
+#include "../lib/fmt.h"
 #include "../lib/msg.h"
 
 #define SLOT_CEILING 1024	/* fork copies the table up to the top slot */
@@ -98,7 +99,7 @@ chdir_main(int argc, char **argv)
 	unsetenv("RELAY_CTRL_DIR_FD");
 	fd = open_spool();
 	if (fd >= 0) {
-		snprintf(num, sizeof(num), "%d", fd);
+		fmt_snprintf(num, sizeof(num), "%d", fd);
 		if (setenv("RELAY_CTRL_DIR_FD", num, 1) != 0) {
 			warn("cannot set RELAY_CTRL_DIR_FD: %s; the service "
 			    "runs without relay control", strerror(errno));

@@ -9,6 +9,7 @@
 
 #include "../lib/address.h"
 #include "../lib/config.h"
+#include "../lib/fmt.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
 
@@ -70,7 +71,7 @@ revoke_one(struct revoke *rv, const char *arg)
 	}
 	if (unlinkat(rv->dir, name, 0) == 0) {
 		if (rv->verbose)
-			printf("removed %s\n", name);
+			fmt_printf("removed %s\n", name);
 		return;
 	}
 	if (errno == ENOENT)

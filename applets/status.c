@@ -14,6 +14,7 @@
 
 #include "../lib/address.h"
 #include "../lib/config.h"
+#include "../lib/fmt.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
 
@@ -167,7 +168,7 @@ put_human(FILE *f, const char *s)
 			p++;
 		} else {
 			if (f)
-				fprintf(f, "\\x%02x", *p);
+				fmt_fprintf(f, "\\x%02x", *p);
 			w += 4;
 			p++;
 		}
@@ -200,7 +201,7 @@ put_tsv(FILE *f, const char *s)
 				else if (p[i] == '\r')
 					fputs("\\r", f);
 				else
-					fprintf(f, "\\x%02x", p[i]);
+					fmt_fprintf(f, "\\x%02x", p[i]);
 			}
 		} else if (c == '\\')
 			fputs("\\\\", f);
@@ -236,7 +237,7 @@ put_json_string(FILE *f, const char *s)
 			c = 0xfffd;
 		}
 		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", (int)c);
+			fmt_fprintf(f, "\\%c", (int)c);
 		else if (c == '\n')
 			fputs("\\n", f);
 		else if (c == '\t')
@@ -244,9 +245,9 @@ put_json_string(FILE *f, const char *s)
 		else if (c == '\r')
 			fputs("\\r", f);
 		else if (c < 0x10000)
-			fprintf(f, "\\u%04lx", c);
+			fmt_fprintf(f, "\\u%04lx", c);
 		else
-			fprintf(f, "\\u%04lx\\u%04lx", 0xd800 + ((c - 0x10000) >> 10),
+			fmt_fprintf(f, "\\u%04lx\\u%04lx", 0xd800 + ((c - 0x10000) >> 10),
 			    0xdc00 + ((c - 0x10000) & 0x3ff));
 		p += len;
 		n -= len;
@@ -564,10 +565,10 @@ put_footer(struct status *s, int by_address)
 	if (s->format == FMT_JSON)
 		fputs(s->rows > 0 ? "\n]\n" : "]\n", s->out);
 	else if (s->format == FMT_HUMAN && by_address)
-		fprintf(s->out, "%lu allowed, %lu stale, %lu without a record\n",
+		fmt_fprintf(s->out, "%lu allowed, %lu stale, %lu without a record\n",
 		    s->allowed, s->stale, s->missing);
 	else if (s->format == FMT_HUMAN)
-		fprintf(s->out, "%lu allowed, %lu stale\n", s->allowed,
+		fmt_fprintf(s->out, "%lu allowed, %lu stale\n", s->allowed,
 		    s->stale);
 }
 

@@ -27,6 +27,47 @@ ipv4_name(const unsigned char a[4], char name[ADDR_NAME_SIZE])
 }
 
 /*
+ * RFC 5952, as inet_ntop writes every address that gets here: groups in
+ * lowercase hex without leading zeros, the longest run of two or more zero
+ * groups (the first of equal runs) as "::".  inet_ntop would bring printf
+ * into the binary (tests/unit/test_address.c compares the two).
+ */
+static void
+ipv6_name(const unsigned char a[16], char name[ADDR_NAME_SIZE])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int i, run, best = -1, bestlen = 1, shift;
+	char *p = name;
+
+	for (i = 0; i < 8; i++)
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (i = 0; i < 8; i += run > 0 ? run : 1) {
+		for (run = 0; i + run < 8 && w[i + run] == 0; run++)
+			;
+		if (run > bestlen) {
+			best = i;
+			bestlen = run;
+		}
+	}
+	for (i = 0; i < 8; i++) {
+		if (i == best) {
+			*p++ = ':';
+			*p++ = ':';
+			i += bestlen - 1;
+			continue;
+		}
+		if (i > 0 && i != best + bestlen)
+			*p++ = ':';
+		for (shift = 12; shift > 0 && (w[i] >> shift) == 0; shift -= 4)
+			;
+		for (; shift >= 0; shift -= 4)
+			*p++ = hex[(w[i] >> shift) & 15];
+	}
+	*p = '\0';
+}
+
+/*
  * Returns NULL and fills name, or returns why text is not an address.
  * inet_pton does the parsing, so that no home-made parser widens what is
  * accepted; writing back what it read, as inet_ntop spells it, gives every
@@ -63,7 +104,7 @@ addr_canon(const char *text, char name[ADDR_NAME_SIZE])
 	 */
 	if (memcmp(a, zero, 12) == 0 && memcmp(a + 12, "\0\0\0\1", 4) != 0)
 		return "it is the unspecified or a deprecated IPv4-compatible address";
-	inet_ntop(AF_INET6, a, name, ADDR_NAME_SIZE);
+	ipv6_name(a, name);
 	return NULL;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fmt.h"
 #include "msg.h"
 
 static const char *name = "relayctl";
@@ -152,7 +153,7 @@ to_syslog(int prio, const char *level, const char *text)
 	char line[1024];
 	int fd, n;
 
-	n = snprintf(line, sizeof(line), "<%d>%.31s[%ld]: %s%s",
+	n = fmt_snprintf(line, sizeof(line), "<%d>%.31s[%ld]: %s%s",
 	    LOG_MAIL | prio, name, (long)getpid(), level, text);
 	if (n <= 0)
 		return;
@@ -174,13 +175,13 @@ vmsg(int prio, const char *level, const char *fmt, va_list ap)
 	char text[1024], line[1200];
 	int n;
 
-	vsnprintf(text, sizeof(text), fmt, ap);
+	fmt_vsnprintf(text, sizeof(text), fmt, ap);
 	switch (msg_sink()) {
 	case SINK_SYSLOG:
 		to_syslog(prio, level, text);
 		break;
 	case SINK_STDERR:
-		n = snprintf(line, sizeof(line), "%s[%ld]: %s%s\n", name,
+		n = fmt_snprintf(line, sizeof(line), "%s[%ld]: %s%s\n", name,
 		    (long)getpid(), level, text);
 		if (n > (int)sizeof(line) - 1) {
 			n = sizeof(line) - 1;
@@ -244,7 +245,7 @@ die_usage(void)
 
 	switch (msg_sink()) {
 	case SINK_STDERR:
-		n = snprintf(line, sizeof(line), "usage: %s\n", usage);
+		n = fmt_snprintf(line, sizeof(line), "usage: %s\n", usage);
 		if (n > 0 && n < (int)sizeof(line))
 			write_stderr(line, (size_t)n);
 		break;

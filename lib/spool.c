@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fmt.h"
 #include "msg.h"
 #include "spool.h"
 
@@ -93,11 +94,11 @@ spool_open(char *what, size_t whatsize)
 	}
 	dir = config_get("RELAY_CTRL_DIR");
 	if (dir == NULL || *dir == '\0') {
-		snprintf(what, whatsize, "the spool");
+		fmt_snprintf(what, whatsize, "the spool");
 		errno = 0;
 		return -1;
 	}
-	snprintf(what, whatsize, "%.200s (RELAY_CTRL_DIR)", dir);
+	fmt_snprintf(what, whatsize, "%.200s (RELAY_CTRL_DIR)", dir);
 	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
 	return openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
@@ -214,7 +215,7 @@ create_tmp(int dir, char *tmp, size_t size, const char *name)
 {
 	int fd;
 
-	snprintf(tmp, size, TMP_ALLOW "%ld.%.45s", (long)getpid(), name);
+	fmt_snprintf(tmp, size, TMP_ALLOW "%ld.%.45s", (long)getpid(), name);
 	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, RECORD_MODE);
 	if (fd < 0 && errno == EEXIST) {
@@ -291,11 +292,11 @@ record_encode(const struct record *r, char *buf, size_t size)
 	int k;
 
 	if (r->user[0]) {
-		k = snprintf(buf, size, "USER=%s", r->user);
+		k = fmt_snprintf(buf, size, "USER=%s", r->user);
 		n = (size_t)k + 1;
 	}
 	if (r->domain[0] && n < size) {
-		k = snprintf(buf + n, size - n, "DOMAIN=%s", r->domain);
+		k = fmt_snprintf(buf + n, size - n, "DOMAIN=%s", r->domain);
 		n += (size_t)k + 1;
 	}
 	return n <= size ? n : 0;

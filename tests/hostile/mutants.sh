@@ -20,7 +20,7 @@ mutants=(
 "address@@lib/spool.c@@@@"
 "upperbound@@lib/spool.c@@return mtime > now - expiry && mtime <= now + skew;@@return mtime > now - expiry;"
 )
-mutants[2]="address@@lib/address.c@@return \"it is not a numeric IPv4 or IPv6 address\";@@{ snprintf(name, ADDR_NAME_SIZE, \"%s\", text); return NULL; }"
+mutants[2]="address@@lib/address.c@@return \"it is not a numeric IPv4 or IPv6 address\";@@{ strcpy(name, text); return NULL; }"
 caught=0 missed=0
 for m in "${mutants[@]}"; do
 	name=${m%%@@*}; m=${m#*@@}

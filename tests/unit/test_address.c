@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -185,6 +186,44 @@ test_record_names(void **state)
 	assert_false(addr_is_name("010.0.0.1"));
 }
 
+/*
+ * relayctl writes IPv6 names itself; they must be what inet_ntop writes
+ * (RFC 5952) for every address it names: random groups, with random runs
+ * of zeros, but not the IPv4-mapped and IPv4-compatible ranges, which it
+ * names otherwise or rejects.
+ */
+static void
+test_ipv6_as_inet_ntop(void **state)
+{
+	char want[INET6_ADDRSTRLEN], name[ADDR_NAME_SIZE];
+	unsigned char a[16];
+	int i, j, n = 0;
+
+	(void)state;
+	srandom(5952);
+	for (i = 0; i < 300000; i++) {
+		for (j = 0; j < 16; j += 2) {
+			/* a group is zero half the time: runs of every length */
+			int g = random() % 2 ? 0 : (int)(random() & 0xffff);
+
+			if (random() % 4 == 0)
+				g &= 0x00ff;
+			a[j] = (unsigned char)(g >> 8);
+			a[j + 1] = (unsigned char)g;
+		}
+		if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0", 10) == 0 &&
+		    ((a[10] == 0 && a[11] == 0) || (a[10] == 0xff && a[11] == 0xff)))
+			continue;
+		inet_ntop(AF_INET6, a, want, sizeof(want));
+		if (addr_canon(want, name) != NULL)
+			fail_msg("rejected %s", want);
+		if (strcmp(name, want) != 0)
+			fail_msg("%s named %s", want, name);
+		n++;
+	}
+	assert_true(n > 100000);
+}
+
 static void
 clear_env(void)
 {
@@ -235,6 +274,7 @@ main(void)
 		cmocka_unit_test(test_null_and_overlong),
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_record_names),
+		cmocka_unit_test(test_ipv6_as_inet_ntop),
 		cmocka_unit_test(test_from_env),
 	};
 

@@ -1,0 +1,16 @@
+/* printf's formatting for the little that relayctl prints, without stdio's printf; see relayctl(8). */
+#ifndef RELAYCTL_FMT_H
+#define RELAYCTL_FMT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define FMT_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...) FMT_PRINTF(3, 4);
+int fmt_fprintf(FILE *f, const char *fmt, ...) FMT_PRINTF(2, 3);
+int fmt_printf(const char *fmt, ...) FMT_PRINTF(1, 2);
+
+#endif

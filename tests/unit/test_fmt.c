@@ -1,0 +1,104 @@
+/* Unit tests for lib/fmt.c: the same text as the C library's snprintf for every format relayctl uses. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lib/fmt.h"
+
+/* Formats with both and compares text and length; a macro keeps -Wformat. */
+#define SAME(...) do {							\
+	char a[256], b[256];						\
+	int na = fmt_snprintf(a, sizeof(a), __VA_ARGS__);		\
+	int nb = snprintf(b, sizeof(b), __VA_ARGS__);			\
+	assert_string_equal(a, b);					\
+	assert_int_equal(na, nb);					\
+} while (0)
+
+static void
+test_conversions(void **state)
+{
+	(void)state;
+	SAME("plain text");
+	SAME("%s|%s", "a", "");
+	SAME("%.3s|%.45s|%.0s", "abcdef", "short", "gone");
+	SAME("%10s|%-10s|%.*s", "right", "left", 2, "xyz");
+	SAME("%*d|%*d|%*s", 5, 1, -5, 2, 3, "s");
+	SAME("%c%c", 'x', '\t');
+	SAME("%d %d %d %d", 0, -1, INT_MAX, INT_MIN);
+	SAME("%i", 42);
+	SAME("%ld %ld %ld", 0L, LONG_MAX, LONG_MIN);
+	SAME("%lld %llu", LLONG_MIN, ULLONG_MAX);
+	SAME("%u %lu %zu", UINT_MAX, ULONG_MAX, (size_t)12345);
+	SAME("%x %02x %02x %04lx %04lx", 0xbeefu, 5u, 0xabcu, 0x1fUL,
+	    0x12345UL);
+	SAME("%5d|%-5d|%05d|%05d", 42, 42, 42, -42);
+	SAME("100%% sure");
+	SAME("<%d>%.31s[%ld]: %s%s", 22, "relay-ctrl-allow", 1234L,
+	    "warning: ", "text");
+	SAME("%s[%ld]: %s%s\n", "relayctl-check", (long)getpid(), "info: ",
+	    "x");
+}
+
+static void
+test_truncation(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	assert_int_equal(fmt_snprintf(buf, sizeof(buf), "%s", "0123456789"),
+	    10);
+	assert_string_equal(buf, "0123456");
+	assert_int_equal(fmt_snprintf(buf, 1, "%d", 12345), 5);
+	assert_string_equal(buf, "");
+	assert_int_equal(fmt_snprintf(NULL, 0, "%s", "abc"), 3);
+}
+
+static void
+test_null_string(void **state)
+{
+	char buf[16];
+	const char *volatile none = NULL;	/* the compiler may not see it */
+
+	(void)state;
+	fmt_snprintf(buf, sizeof(buf), "%s", none);
+	assert_string_equal(buf, "(null)");
+}
+
+static void
+test_stream(void **state)
+{
+	char *text = NULL;
+	size_t size;
+	FILE *f = open_memstream(&text, &size);
+
+	(void)state;
+	assert_int_equal(fmt_fprintf(f, "%lu allowed, %lu stale\n", 3UL, 1UL),
+	    19);
+	fclose(f);
+	assert_string_equal(text, "3 allowed, 1 stale\n");
+	free(text);
+	f = fopen("/dev/full", "w");
+	setvbuf(f, NULL, _IONBF, 0);
+	assert_int_equal(fmt_fprintf(f, "%s", "x"), -1);
+	fclose(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conversions),
+		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_null_string),
+		cmocka_unit_test(test_stream),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
