@@ -1,9 +1,9 @@
+/* printf's formatting for what relayctl prints, without musl's printf and its floating point code; see relayctl(8). */
 /*
- * printf's formatting for what relayctl prints: %s %c %d %i %u %x %%, the
- * flags - and 0, a width, a precision, and the lengths l, ll and z.  musl's
- * printf brings its floating point formatting along, a sixth of a binary
- * that every SMTP connection maps; see relayctl(8).  The compiler checks
- * every format through the format attribute in fmt.h.
+ * %s %c %d %i %u %x %%, the flags - and 0, a width, a precision, and the
+ * lengths l, ll and z: what relayctl's formats use (the compiler checks
+ * each through the format attribute in fmt.h).  musl's printf brought a
+ * sixth of the binary along, mapped by every SMTP connection.
  */
 #include <stdarg.h>
 #include <stdio.h>
