@@ -95,7 +95,7 @@ list(void)
 	size_t i;
 
 	for (i = 0; i < NAPPLETS; i++)
-		fmt_printf("%s\n", applets[i].name);
+		fmt_fprintf(stdout, "%s\n", applets[i].name);
 	return flush_stdout();
 }
 
@@ -104,7 +104,7 @@ run(const struct applet *a, const char *name, int argc, char **argv)
 {
 	msg_init(name, a->usage);
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		fmt_printf("usage: %s\n", a->usage);
+		fmt_fprintf(stdout, "usage: %s\n", a->usage);
 		return flush_stdout();
 	}
 	return a->main(argc, argv);
@@ -123,7 +123,7 @@ multiplex(int argc, char **argv)
 	if (strcmp(argv[1], "--list") == 0)
 		return list();
 	if (strcmp(argv[1], "--version") == 0) {
-		fmt_printf("relayctl %s\n", VERSION);
+		fmt_fprintf(stdout, "relayctl %s\n", VERSION);
 		return flush_stdout();
 	}
 	if ((a = find(argv[1])) == NULL)

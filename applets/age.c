@@ -66,7 +66,7 @@ removed(struct age *a, const char *name, unsigned long *count)
 {
 	(*count)++;
 	if (a->dry_run)
-		fmt_printf("%s\n", name);
+		fmt_fprintf(stdout, "%s\n", name);
 }
 
 static void
@@ -164,7 +164,8 @@ static int
 report(const struct age *a)
 {
 	if (a->verbose)
-		fmt_printf("%s %lu stale records and %lu stale temporary files\n",
+		fmt_fprintf(stdout,
+		    "%s %lu stale records and %lu stale temporary files\n",
 		    a->dry_run ? "would remove" : "removed", a->records,
 		    a->temps);
 	if (fflush(stdout) != 0 || ferror(stdout))

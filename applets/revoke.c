@@ -71,7 +71,7 @@ revoke_one(struct revoke *rv, const char *arg)
 	}
 	if (unlinkat(rv->dir, name, 0) == 0) {
 		if (rv->verbose)
-			fmt_printf("removed %s\n", name);
+			fmt_fprintf(stdout, "removed %s\n", name);
 		return;
 	}
 	if (errno == ENOENT)

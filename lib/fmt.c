@@ -217,16 +217,3 @@ fmt_fprintf(FILE *f, const char *fmt, ...)
 	va_end(ap);
 	return s.err ? -1 : n;
 }
-
-int
-fmt_printf(const char *fmt, ...)
-{
-	struct sink s = { NULL, 0, stdout, 0, 0 };
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = core(&s, fmt, ap);
-	va_end(ap);
-	return s.err ? -1 : n;
-}

@@ -11,6 +11,5 @@
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...) FMT_PRINTF(3, 4);
 int fmt_fprintf(FILE *f, const char *fmt, ...) FMT_PRINTF(2, 3);
-int fmt_printf(const char *fmt, ...) FMT_PRINTF(1, 2);
 
 #endif
