@@ -127,7 +127,6 @@ addr_from_env(const char **var)
 			    (proto[i] >= '0' && proto[i] <= '9')))
 				break;
 		if (proto[i] == '\0') {
-			/* no snprintf here either: see ipv4_name */
 			memcpy(key, proto, i);
 			memcpy(key + i, "REMOTEIP", sizeof("REMOTEIP"));
 			if ((v = getenv(key)) != NULL) {

@@ -53,23 +53,6 @@ spool_env_fd(void)
 }
 
 /*
- * snprintf(dst, size, "%s%s", a, b) for check's path, which does without
- * printf (see ipv4_name in address.c).
- */
-static void
-join(char *dst, size_t size, const char *a, const char *b)
-{
-	size_t n = 0;
-
-	while (*a != '\0' && n + 1 < size)
-		dst[n++] = *a++;
-	while (*b != '\0' && n + 1 < size)
-		dst[n++] = *b++;
-	if (size > 0)
-		dst[n] = '\0';
-}
-
-/*
  * RELAY_CTRL_DIR_FD first: it was opened by chdir while still root, and is
  * the only way into a 0700 spool.  A value that is not an open directory is
  * left alone and RELAY_CTRL_DIR is tried instead.  Returns a descriptor
@@ -85,7 +68,7 @@ spool_open(char *what, size_t whatsize)
 
 	s = getenv("RELAY_CTRL_DIR_FD");
 	if (s != NULL) {
-		join(what, whatsize, "RELAY_CTRL_DIR_FD=",
+		fmt_snprintf(what, whatsize, "RELAY_CTRL_DIR_FD=%s",
 		    visible(s, shown, sizeof(shown)));
 		if ((fd = dir_fd(s)) >= 0)	/* one getenv is enough */
 			return fd;
