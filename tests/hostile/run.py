@@ -25,15 +25,19 @@ An entry is one test: it passes when both runs pass.  The file formats are
 described in tests/hostile/README.
 """
 
+import ctypes
 import fcntl
 import os
 import re
 import shutil
 import socket
 import stat
+import struct
 import subprocess
 import sys
+import resource
 import tempfile
+import threading
 import time
 import types
 
@@ -48,6 +52,31 @@ FD_CLOSED = 77
 FD_FIFO = 8
 NOBODY = 65534
 EXPORTABLE = {"RELAYCLIENT", "USER", "DOMAIN"}
+# a Postfix policy request for the client, and what relayctl policy answers
+POLICY_REQUEST = ("request=smtpd_access_policy\nprotocol_state=RCPT\n"
+                  "client_address=%s\n\n" % CLIENT).encode()
+ANSWERS = {"OK": b"action=OK\n\n", "DUNNO": b"action=DUNNO\n\n"}
+# control bytes but tab and newline, C1 controls and the Unicode
+# bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E,
+# U+2066-U+2069) in UTF-8, and bytes that are not UTF-8 at all (a lone
+# 0x9b is CSI to a Latin-1 terminal): what no output meant for an admin's
+# terminal may hold unescaped
+CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
+BIDI = re.compile(rb"\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|"
+                  rb"\xe2\x81[\xa6-\xa9]")
+
+
+def unsafe(b):
+    """Would these bytes do anything to a terminal but show text?"""
+    try:
+        b.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return bool(CONTROL.search(b) or BIDI.search(b))
+LIMITS = {"fsize": resource.RLIMIT_FSIZE, "nofile": resource.RLIMIT_NOFILE}
+IN_OPEN = 0x20
+IN_NONBLOCK = os.O_NONBLOCK
+IN_CLOEXEC = os.O_CLOEXEC
 
 
 class Fail(Exception):
@@ -110,9 +139,11 @@ class Fixture:
         self.now = time.time()
         self.bindir = os.path.join(self.root, "bin")
         os.mkdir(self.bindir)
-        for applet in ("allow", "check", "age", "revoke", "status"):
+        for applet in ("allow", "check", "chdir", "policy", "age",
+                       "revoke", "status"):
             os.symlink(ctx.binary,
                        os.path.join(self.bindir, "relay-ctrl-" + applet))
+        self.noopen = set()	# spool entries no applet may open
         self.make("root", "victim", "record", "1")
         self.make("root", "fresh", "record", "5")
         self.fds = {}
@@ -149,8 +180,14 @@ class Fixture:
             os.utime(p, (t, t))
         elif kind == "symlink":
             os.symlink(content, p)
+        elif kind == "link":
+            # a hard link: to a path, or to a name in the same directory
+            target = content.decode()
+            os.link(target if target.startswith("/") else
+                    os.path.join(os.path.dirname(p), target), p)
         elif kind == "fifo":
             os.mkfifo(p)
+            self.noopen.add(os.path.relpath(p, self.spool))
         elif kind == "socket":
             s = socket.socket(socket.AF_UNIX)
             s.bind(p)
@@ -159,6 +196,7 @@ class Fixture:
             if os.geteuid() != 0:
                 return False
             os.mknod(p, 0o644 | stat.S_IFCHR, os.makedev(1, 3))
+            self.noopen.add(os.path.relpath(p, self.spool))
         elif kind == "chmod":
             os.chmod(p, int(arg, 8))
         else:
@@ -221,15 +259,63 @@ class Fixture:
 
 
 ADMIN = ("age", "revoke", "status")
+CHAINED = ("allow", "check", "chdir")
 
 
-def run_one(ctx, fx, applet, env, sock_stderr, args=()):
+class OpenWatch:
+    """inotify on the spool: the names of the entries opened while it
+    watches (an open with O_PATH, fstatat and readdir are no open).  What
+    the runner sees here is what a writer blocked on a FIFO would see."""
+
+    def __init__(self, path):
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.fd = self.libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1")
+        if self.libc.inotify_add_watch(self.fd, path.encode(), IN_OPEN) < 0:
+            e = ctypes.get_errno()
+            os.close(self.fd)
+            raise OSError(e, "inotify_add_watch " + path)
+
+    def opened(self):
+        names = set()
+        data = b""
+        while True:
+            try:
+                b = os.read(self.fd, 65536)
+            except BlockingIOError:
+                break
+            if not b:
+                break
+            data += b
+        i = 0
+        while i + 16 <= len(data):
+            _, mask, _, n = struct.unpack_from("iIII", data, i)
+            name = data[i + 16:i + 16 + n].rstrip(b"\0")
+            if mask & IN_OPEN and name:
+                names.add(name.decode("utf-8", "surrogateescape"))
+            i += 16 + n
+        os.close(self.fd)
+        return names
+
+
+def feed(sock, data):
+    """The policy request, sent while the applet runs; it may hang up."""
+    try:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+
+
+def run_one(ctx, fx, applet, env, sock_stderr, args=(), limits=None,
+            request=None):
     """Runs the applet under its relay-ctrl-NAME name, returns what it did."""
     name = "relay-ctrl-" + applet
     link = os.path.join(fx.bindir, name)
     outfile = os.path.join(fx.out, "next")
     argv = [link] + list(args)
-    if applet not in ADMIN:
+    if applet in CHAINED:
         argv += [ctx.recorder, outfile, "arg with space", "--x", ""]
     ours, theirs = socket.socketpair()
     r3, w3 = os.pipe()
@@ -240,8 +326,8 @@ def run_one(ctx, fx, applet, env, sock_stderr, args=()):
     for num, fd in fx.fds.items():
         keep[num] = fd
     tfd = theirs.fileno()
-    # an admin's command prints to its terminal, here a pipe
-    outr, outw = os.pipe() if applet in ("revoke", "status") else (None, None)
+    # an admin's command prints to its terminal (or cron's mail), here a pipe
+    outr, outw = os.pipe() if applet in ADMIN else (None, None)
     ofd = outw if outw is not None else tfd
     efd = errw if errw is not None else tfd
 
@@ -261,15 +347,24 @@ def run_one(ctx, fx, applet, env, sock_stderr, args=()):
         for want, fd in high.items():
             os.dup2(fd, want)
         os.closerange(500, 4096)
+        for what, soft in (limits or {}).items():
+            _, hard = resource.getrlimit(LIMITS[what])
+            resource.setrlimit(LIMITS[what], (soft, hard))
         if os.geteuid() == 0:
             os.setgroups([])
             os.setgid(NOBODY)
             os.setuid(NOBODY)
 
+    watch = OpenWatch(fx.spool)
     t0 = time.time()
     p = subprocess.Popen(argv, env=env, close_fds=False,
                          preexec_fn=child_setup, cwd=fx.out)
     theirs.close()
+    feeder = None
+    if applet == "policy":
+        feeder = threading.Thread(target=feed, args=(
+            ours, POLICY_REQUEST if request is None else request))
+        feeder.start()
     os.close(r3)
     if outw is not None:
         os.close(outw)
@@ -282,6 +377,9 @@ def run_one(ctx, fx, applet, env, sock_stderr, args=()):
         p.kill()
         rc = p.wait()
         timed_out = True
+    opened = watch.opened()
+    if feeder is not None:
+        feeder.join()
     ours.setblocking(False)
     got = b""
     try:
@@ -292,6 +390,8 @@ def run_one(ctx, fx, applet, env, sock_stderr, args=()):
             got += b
     except BlockingIOError:
         pass
+    except ConnectionResetError:
+        pass	# policy hung up on input it had not read
     ours.close()
     os.close(w3)
     out = b""
@@ -308,17 +408,23 @@ def run_one(ctx, fx, applet, env, sock_stderr, args=()):
             rec = parse_record(f.read())
         os.unlink(outfile)
     return {"rc": rc, "timeout": timed_out, "sock": got, "err": err,
-            "rec": rec, "argv": argv, "name": name, "t0": t0, "out": out}
+            "rec": rec, "argv": argv, "name": name, "t0": t0, "out": out,
+            "opened": opened}
 
 
 def parse_record(data):
-    rec = {"argv": [], "fds": set(), "env": {}}
+    rec = {"argv": [], "fds": set(), "env": {}, "ids": {}, "ignored": set()}
     for item in data.split(b"\0")[:-1]:
         tag, rest = item[:1], item[1:]
         if tag == b"A":
             rec["argv"].append(rest)
         elif tag == b"F":
             rec["fds"].add(int(rest))
+        elif tag == b"I":
+            fd, dev, ino, fmt = rest.split(b" ")
+            rec["ids"][int(fd)] = (int(dev), int(ino), int(fmt, 8))
+        elif tag == b"S":
+            rec["ignored"].add(int(rest))
         elif tag == b"E":
             k, _, v = rest.partition(b"=")
             rec["env"][k.decode("latin-1")] = v
@@ -333,8 +439,15 @@ def verify(fx, applet, env, res, exp, before_out, before_in, sock_stderr):
     """Raises Fail with the first broken promise."""
     if res["timeout"]:
         raise Fail("did not finish in 10 s (blocked?)")
-    if res["sock"]:
+    if applet == "policy":
+        want = b"".join(ANSWERS[a] for a in exp["answers"])
+        if res["sock"] != want:
+            raise Fail("answered %r, expected %r" % (res["sock"][:200], want))
+    elif res["sock"]:
         raise Fail("wrote %r to the client's socket" % res["sock"][:80])
+    opened = sorted(res["opened"] & fx.noopen)
+    if opened:
+        raise Fail("opened %r, which is not a regular file" % opened)
     after_out = fx.outside()
     if after_out != before_out:
         diff = sorted(k for k in set(after_out) | set(before_out)
@@ -361,9 +474,16 @@ def verify(fx, applet, env, res, exp, before_out, before_in, sock_stderr):
         for ln in lines:
             if not pat.match(ln) and not ln.startswith("usage: "):
                 raise Fail("stderr line not in NAME[PID]: form: %r" % ln)
-        warned = any(": warning: " in ln or ": fatal: " in ln for ln in lines)
+            if unsafe(ln.encode("latin-1")):
+                raise Fail("stderr line with a control character: %r" % ln)
+        warned = [ln for ln in lines
+                  if ": warning: " in ln or ": fatal: " in ln]
         if exp.get("warn") == "W" and not warned:
             raise Fail("expected a warning, stderr was %r" % errtext)
+        text = exp.get("warntext")
+        if text is not None and not any(text in ln for ln in warned):
+            raise Fail("expected a warning naming %r, stderr was %r" %
+                       (text, errtext))
         if exp.get("warn") == "-" and lines:
             raise Fail("expected silence, stderr was %r" % errtext)
 
@@ -371,8 +491,8 @@ def verify(fx, applet, env, res, exp, before_out, before_in, sock_stderr):
         if res["rc"] != exp.get("rc", 0):
             raise Fail("%s exited %d, expected %d" %
                        (applet, res["rc"], exp.get("rc", 0)))
-        if re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", res["out"]):
-            raise Fail("%s printed a control byte: %r" %
+        if unsafe(res["out"]):
+            raise Fail("%s printed a control character: %r" %
                        (applet, res["out"][:200]))
         for name, want in exp["age"].items():
             if want == "-" and name in after_in:
@@ -383,6 +503,14 @@ def verify(fx, applet, env, res, exp, before_out, before_in, sock_stderr):
             if exp["age"].get(k) in ("-", "?"):
                 continue
             raise Fail("%s changed %s" % (applet, k))
+        return
+
+    if applet == "policy":
+        if "rc" in exp and res["rc"] != exp["rc"]:
+            raise Fail("policy exited %d, expected %d" %
+                       (res["rc"], exp["rc"]))
+        if changed:
+            raise Fail("policy changed the spool: %s" % changed[:5])
         return
 
     rec = res["rec"]
@@ -396,7 +524,15 @@ def verify(fx, applet, env, res, exp, before_out, before_in, sock_stderr):
         raise Fail("next program's argv %r" % rec["argv"])
     if FD_THREE not in rec["fds"]:
         raise Fail("fd 3 was not passed on")
-    dirfd = env.get("RELAY_CTRL_DIR_FD")
+    if rec["ignored"]:
+        raise Fail("the next program starts with signals %s ignored" %
+                   sorted(rec["ignored"]))
+    handed = None
+    if applet == "chdir":
+        handed = chdir_fd(fx, rec, exp)
+    # chdir removes an inherited RELAY_CTRL_DIR_FD from the environment
+    # only: the descriptor is not its own to close
+    dirfd = env.get("RELAY_CTRL_DIR_FD") if applet != "chdir" else None
     if dirfd is not None:
         try:
             n = int(dirfd)
@@ -406,7 +542,7 @@ def verify(fx, applet, env, res, exp, before_out, before_in, sock_stderr):
                 and n in rec["fds"]:
             raise Fail("the spool descriptor %d reached the next program"
                        % n)
-    extra = rec["fds"] - {0, 1, 2, FD_THREE} - set(fx.fds)
+    extra = rec["fds"] - {0, 1, 2, FD_THREE, handed} - set(fx.fds)
     if extra:
         raise Fail("descriptors %s leaked to the next program" %
                    sorted(extra))
@@ -416,15 +552,21 @@ def verify(fx, applet, env, res, exp, before_out, before_in, sock_stderr):
     for k in given:
         if k not in got and k != "RELAY_CTRL_DIR_FD":
             raise Fail("removed %s from the environment" % k)
-    if "RELAY_CTRL_DIR_FD" in got:
+    if "RELAY_CTRL_DIR_FD" in got and applet != "chdir":
         raise Fail("RELAY_CTRL_DIR_FD reached the next program")
     for k, v in got.items():
-        if given.get(k) == v:
+        if given.get(k) == v or (applet == "chdir" and
+                                 k == "RELAY_CTRL_DIR_FD"):
             continue
-        if applet == "allow" or k not in EXPORTABLE:
+        if applet in ("allow", "chdir") or k not in EXPORTABLE:
             raise Fail("exported %s=%r" % (k, v[:60]))
         if k != "RELAYCLIENT" and not value_ok(v):
             raise Fail("exported %s with a bad value %r" % (k, v[:60]))
+
+    if applet == "chdir":
+        if changed:
+            raise Fail("chdir changed the spool: %s" % changed[:5])
+        return
 
     if applet == "check":
         relay = exp["relay"]
@@ -471,6 +613,35 @@ def verify(fx, applet, env, res, exp, before_out, before_in, sock_stderr):
         raise Fail("allow changed the spool: %s" % changed)
 
 
+def chdir_fd(fx, rec, exp):
+    """chdir's promise: with a spool, RELAY_CTRL_DIR_FD names a descriptor
+    the next program holds, open on the spool itself; without one, no
+    RELAY_CTRL_DIR_FD at all (not even the one it was given)."""
+    v = rec["env"].get("RELAY_CTRL_DIR_FD")
+    if exp["relay"] != "fd":
+        if v is not None:
+            raise Fail("RELAY_CTRL_DIR_FD=%r without a spool" % v[:40])
+        return None
+    if v is None:
+        raise Fail("no RELAY_CTRL_DIR_FD")
+    if not re.fullmatch(rb"[1-9][0-9]*", v):
+        raise Fail("RELAY_CTRL_DIR_FD=%r" % v[:40])
+    n = int(v)
+    if n not in rec["ids"] or n in fx.fds or n in (0, 1, 2, FD_THREE):
+        raise Fail("RELAY_CTRL_DIR_FD=%d is not a descriptor of its own" % n)
+    st = os.stat(fx.spool)
+    if rec["ids"][n] != (st.st_dev, st.st_ino, stat.S_IFDIR):
+        raise Fail("RELAY_CTRL_DIR_FD=%d is not open on the spool" % n)
+    # the highest free slot below min(soft RLIMIT_NOFILE, 1024); the
+    # runner leaves that top slot free
+    top = min(exp.get("limits", {}).get(
+        "nofile", resource.getrlimit(resource.RLIMIT_NOFILE)[0]), 1024)
+    if n != top - 1 and top - 1 > max(rec["fds"] - {n}):
+        raise Fail("RELAY_CTRL_DIR_FD=%d, not the highest free slot %d" %
+                   (n, top - 1))
+    return n
+
+
 def base_env(fx, applet):
     env = {"RELAY_CTRL_CONFIG": fx.conf, "RELAY_CTRL_DIR": fx.spool,
            "TCPREMOTEIP": CLIENT, "PATH": "/usr/bin:/bin",
@@ -481,14 +652,24 @@ def base_env(fx, applet):
     return env
 
 
-def assign(env, fx, words):
-    """VAR=VALUE words set variables; +WORD is an argument (returned)."""
+def assign(env, fx, words, exp):
+    """VAR=VALUE words set variables; +WORD is an argument (returned);
+    %LIMIT=N sets a soft resource limit for the applet (exp["limits"]);
+    <TEXT is sent on the policy connection (exp["request"])."""
     args = []
     for w in words.split(" "):
         if not w or w == "-":
             continue
         if w.startswith("+"):
             args.append(expand(unescape(w[1:]), fx))
+            continue
+        if w.startswith("%"):
+            k, _, v = w[1:].partition("=")
+            exp.setdefault("limits", {})[k] = int(v)
+            continue
+        if w.startswith("<"):
+            exp["request"] = exp.get("request", b"") + \
+                expand(unescape(w[1:]), fx)
             continue
         k, _, v = w.partition("=")
         v = expand(unescape(v), fx)
@@ -546,7 +727,8 @@ def run_entry(ctx, setup, sock_stderr):
             before_out = fx.outside()
             before_in = fx.inside()
             res = run_one(ctx, fx, applet, env, sock_stderr,
-                          exp.get("args", ()))
+                          exp.get("args", ()), exp.get("limits"),
+                          exp.get("request"))
             verify(fx, applet, env, res, exp, before_out, before_in,
                    sock_stderr)
     finally:
@@ -642,18 +824,33 @@ def case_entries(path):
                     if "," in arg:
                         num, c = arg.split(",", 1)
                         content = expand(unescape(c), fx)
-                name = expand(unescape(name), fx).decode()
+                name = os.fsdecode(expand(unescape(name), fx))
                 if not fx.make(where, name, kind, num, content):
                     raise Skip("cannot make a %s here" % kind)
             env = base_env(fx, applet)
-            exp = {"warn": warn, "args": assign(env, fx, env_s)}
-            if applet in ADMIN:
+            exp = {"warn": warn}
+            if warn.startswith("W:"):
+                exp["warn"] = "W"
+                exp["warntext"] = unescape(warn[2:]).decode("latin-1")
+            exp["args"] = assign(env, fx, env_s, exp)
+            if applet == "policy":
+                exp["answers"] = []
+                for w in expect.split(","):
+                    if w.startswith("rc="):
+                        exp["rc"] = int(w[3:])
+                    elif w in ANSWERS:
+                        exp["answers"].append(w)
+                    elif w != "none":
+                        raise ValueError("policy expects OK, DUNNO, none "
+                                         "or rc=N: " + w)
+            elif applet in ADMIN:
                 exp["age"] = {}
                 for w in expect.split(","):
                     if w.startswith("rc="):
                         exp["rc"] = int(w[3:])
                     elif w and w != "-":
-                        exp["age"][w[1:]] = w[0]
+                        exp["age"][os.fsdecode(
+                            expand(unescape(w[1:]), fx))] = w[0]
             elif expect.startswith("y:"):
                 exp["relay"] = "y"
                 exp["content"] = expand(unescape(expect[2:]), fx)
@@ -729,7 +926,10 @@ def run_all(ctx, pattern):
                    ("env.txt", case_entries),
                    ("config.txt", case_entries),
                    ("spool.txt", case_entries),
-                   ("admin.txt", case_entries)):
+                   ("admin.txt", case_entries),
+                   ("chdir.txt", case_entries),
+                   ("policy.txt", case_entries),
+                   ("issue13.txt", case_entries)):
         entries += list(gen(os.path.join(HERE, f)))
     passed = failed = skipped = 0
     for label, setup, kind in entries:
