@@ -3,8 +3,10 @@
 # while age (short expiry), check, status and revoke run in loops of their
 # own.  Afterwards every address whose latest allow is fresh has a record
 # holding exactly what that allow wrote, no temporary file is left, records
-# nobody refreshed were aged away, and neither check nor status ever saw a
-# torn record.  Usage: run.sh RELAYCTL [SECONDS]
+# nobody refreshed were aged away, neither check nor status ever saw a
+# torn record, and no check refused an address that an allow had written
+# too recently to be stale (an age that deletes a fresh record shows here
+# even when the next login rewrites it).  Usage: run.sh RELAYCTL [SECONDS]
 set -u
 SECS=${2:-20}
 EXPIRY=4
@@ -46,9 +48,10 @@ for g in 1 2 3; do
 		k=$((k + 1)); seq=$((k / 2))
 		for ((i = '"$g"'; i <= 30; i += 3)); do
 			a=$(addr $i)
-			echo "$EPOCHREALTIME $a $seq"
+			t0=$EPOCHREALTIME
 			TCPREMOTEIP=$a USER=u$i-$seq DOMAIN=d$i-$seq-$PAD \
 			    "$BIN" allow
+			echo "$t0 $a $seq $EPOCHREALTIME"
 		done
 	done' "allow$g"
 done
@@ -61,8 +64,9 @@ while [ "$EPOCHSECONDS" -lt "$END" ]; do
 	k=$((k + 1))
 	for ((i = 41; i <= 50; i++)); do
 		a=$(addr $i)
-		echo "$EPOCHREALTIME $a $k"
+		t0=$EPOCHREALTIME
 		TCPREMOTEIP=$a USER=u$i-$k DOMAIN=d$i-$k-$PAD "$BIN" allow
+		echo "$t0 $a $k $EPOCHREALTIME"
 	done
 	for ((z = EXPIRY * 10 + RANDOM % 10; z > 0; z--)); do
 		[ "$EPOCHSECONDS" -lt "$END" ] || break
@@ -75,7 +79,9 @@ export RELAY_CTRL_DIR=$S RELAY_CTRL_CONFIG=/nonexistent
 while [ "$EPOCHSECONDS" -lt '"$SLEEP_END"' ]; do
 	for i in 31 32 33 34 35; do
 		a=$(addr $i)
+		t0=$EPOCHREALTIME
 		TCPREMOTEIP=$a USER=u$i-0 DOMAIN=d$i-0-$PAD "$BIN" allow
+		echo "$t0 $a 0 $EPOCHREALTIME"
 	done
 done' sleepers
 # revoked: allowed and revoked over and over
@@ -120,8 +126,9 @@ for c in 1 2; do
 	export RELAY_CTRL_DIR=$S RELAY_CTRL_CONFIG=/nonexistent RELAY_CTRL_EXPIRY=$EXPIRY
 	while [ "$EPOCHSECONDS" -lt "$END" ]; do
 		i=$((RANDOM % 50 + 1))
-		TCPREMOTEIP=$(addr $i) "$BIN" check sh -c \
-		    '"'"'printf "%s|%s|%s|%s\n" "$TCPREMOTEIP" "${RELAYCLIENT+yes}" "${USER-}" "${DOMAIN-}"'"'"'
+		T0=$EPOCHREALTIME TCPREMOTEIP=$(addr $i) "$BIN" check sh -c \
+		    '"'"'printf "%s|%s|%s|%s|%s|" "$TCPREMOTEIP" "${RELAYCLIENT+yes}" "${USER-}" "${DOMAIN-}" "$T0"'"'"'
+		echo "$EPOCHREALTIME"
 	done' "check$c"
 done
 run_loop '
@@ -139,7 +146,7 @@ now=${now:-$EPOCHREALTIME}
 
 # The last allow of each owned address, from the allow loops' logs.
 declare -A last_t last_seq
-while read -r t a seq; do
+while read -r t a seq _; do
 	last_t[$a]=$t
 	last_seq[$a]=$seq
 done < <(cat "$T"/log/allow?.out)
@@ -230,6 +237,60 @@ for kind in check status; do
 	fi
 done
 
+# Every decision of check against the allows before it: a refusal is a lost
+# login when an allow of that address had finished before the check began
+# and had begun less than EXPIRY - 1 s before the check ended.  Its record
+# then holds a time no older than the allow's start (SPEC: the writer's own
+# clock), check's clock is at most the check's end, and whole seconds lose
+# less than 1 s, so the record was fresh all the time the check ran.
+# Revoked addresses (36-40) are not counted.  Each check line is ADDRESS |
+# yes-or-empty | USER | DOMAIN | start | end; each allow line is start
+# ADDRESS seq end.
+lost=$(cat "$T"/log/check?.out | EXPIRY=$EXPIRY python3 -c '
+import bisect, os, sys
+E = float(os.environ["EXPIRY"])
+allows = {}
+for path in sys.argv[1:]:
+    for line in open(path):
+        w = line.split()
+        if len(w) == 4:
+            allows.setdefault(w[1], []).append((float(w[3]), float(w[0])))
+index = {}
+for a, l in allows.items():
+    l.sort()
+    ends, best, m = [], [], 0.0
+    for end, start in l:
+        m = max(m, start)
+        ends.append(end)
+        best.append(m)
+    index[a] = (ends, best)
+revoked = {"192.0.2.%d" % i for i in (37, 38, 39)} | {"2001:db8::36", "2001:db8::40"}
+checks = lost = 0
+for line in sys.stdin:
+    f = line.rstrip("\n").split("|")
+    if len(f) != 6:
+        continue
+    checks += 1
+    a, granted, t0, t1 = f[0], f[1] == "yes", float(f[4]), float(f[5])
+    if granted or a in revoked or a not in index:
+        continue
+    ends, best = index[a]
+    k = bisect.bisect_left(ends, t0)
+    if k > 0 and t1 - best[k - 1] < E - 1:
+        lost += 1
+        if lost <= 5:
+            print("FAIL: check refused %s at %.3f-%.3f, %.3f s after an allow began (finished %.3f)"
+                  % (a, t0, t1, t1 - best[k - 1], ends[k - 1]))
+print("decisions %d lost %d" % (checks, lost))
+' "$T"/log/allow?.out "$T"/log/sleepers.out)
+printf '%s\n' "$lost" | grep '^FAIL'
+case $lost in
+*"lost 0") ok ;;
+*) bad "check refused logins that were fresh: ${lost##*decisions }" ;;
+esac
+decisions=${lost##*decisions }
+decisions=${decisions%% *}
+
 # every loop ran quietly: a warning under load is a race that lost
 for e in "$T"/log/*.err; do
 	if [ -s "$e" ]; then
@@ -239,6 +300,6 @@ for e in "$T"/log/*.err; do
 	fi
 done
 ages=$(sed -n 's/^runs //p' "$T/log/age.out")
-echo "race: $SECS s, $(cat "$T"/log/allow?.out | wc -l) allows, ${ages:-0} age runs, $check_rows grants, $status_rows status rows"
+echo "race: $SECS s, $(cat "$T"/log/allow?.out | wc -l) allows, ${ages:-0} age runs, $check_rows grants of ${decisions:-0} checks, $status_rows status rows"
 echo "race: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
