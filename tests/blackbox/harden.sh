@@ -1,0 +1,90 @@
+# Black-box cases of issue 13 (hard links, file-size limits, age's own
+# names, configuration files), sourced by run.sh: a local user with a mail
+# login, a planted file or a resource limit.
+# shellcheck shell=bash
+
+# as UID [VAR=value...] -- COMMAND...: run() as that user (0: as we are).
+as() {
+	local uid=$1 vars=()
+	shift
+	while [ "$1" != "--" ]; do vars+=("$1"); shift; done
+	shift
+	if [ "$uid" = "$(id -u)" ]; then
+		(cd "$ROOT/work" && env -i "${BASE_ENV[@]}" "${vars[@]}" "$@") 2>"$ERR"
+	else
+		(cd "$ROOT/work" && env -i "${BASE_ENV[@]}" "${vars[@]}" setpriv \
+		    --reuid="$uid" --regid="$uid" --clear-groups "$@") 2>"$ERR"
+	fi
+	rc=$?
+}
+# relays UID ADDRESS: does check grant RELAYCLIENT to ADDRESS?
+relays() {
+	as "$1" "${DIRV[@]}" TCPREMOTEIP="$2" -- "$B/relay-ctrl-check" /usr/bin/env >"$ROOT/out"
+	grep -q '^RELAYCLIENT=' "$ROOT/out"
+}
+mtime() { stat -c %Y "$1"; }
+old() { [ $(( $(date +%s) - $(mtime "$1") )) -ge 900 ]; }
+
+users=("$(id -u)")
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	users+=(65534)
+	chmod 755 "$ROOT" "$ROOT/work"
+fi
+
+# --- allow re-dates only the one record (issue 13, item 1) ---------------------
+
+for uid in "${users[@]}"; do
+	clean_spool
+	chown "$uid" "$SPOOL"
+	t "allow as uid $uid: a hard link to a record is not re-dated by the record's login"
+	as "$uid" "${DIRV[@]}" "${A4[@]}" USER=alice -- "$B/relay-ctrl-allow"
+	touch -d '-1000 seconds' "$SPOOL/192.0.2.7"
+	as "$uid" -- ln "$SPOOL/192.0.2.7" "$SPOOL/203.0.113.66"
+	as "$uid" "${DIRV[@]}" "${A4[@]}" USER=alice -- "$B/relay-ctrl-allow"
+	expect old "$SPOOL/203.0.113.66"
+	t "allow as uid $uid: ... so the linked address gets no RELAYCLIENT"
+	expect test "$(relays "$uid" 203.0.113.66 && echo y)" = ""
+	t "allow as uid $uid: ... while the address that logged in relays"
+	expect relays "$uid" 192.0.2.7
+
+	t "allow as uid $uid: a record linked to a file outside the spool leaves that file alone"
+	clean_spool
+	chown "$uid" "$SPOOL"
+	rm -rf "$ROOT/outside"
+	mkdir "$ROOT/outside"
+	chown "$uid" "$ROOT/outside"
+	printf 'USER=alice\0' >"$ROOT/outside/victim"
+	chown "$uid" "$ROOT/outside/victim"
+	chmod 644 "$ROOT/outside/victim"
+	touch -d '-1000 seconds' "$ROOT/outside/victim"
+	as "$uid" -- ln "$ROOT/outside/victim" "$SPOOL/192.0.2.7"
+	as "$uid" "${DIRV[@]}" "${A4[@]}" USER=alice -- "$B/relay-ctrl-allow"
+	expect test -n "$(old "$ROOT/outside/victim" && echo y)" -a \
+	    "$(stat -c %h "$ROOT/outside/victim")" = 1
+	t "allow as uid $uid: ... and writes a record of its own that relays"
+	expect relays "$uid" 192.0.2.7
+
+	t "allow as uid $uid: an unchanged record with one link is still refreshed in place"
+	clean_spool
+	chown "$uid" "$SPOOL"
+	as "$uid" "${DIRV[@]}" "${A4[@]}" USER=alice -- "$B/relay-ctrl-allow"
+	touch -d '-1000 seconds' "$SPOOL/192.0.2.7"
+	ino=$(stat -c %i "$SPOOL/192.0.2.7")
+	as "$uid" "${DIRV[@]}" "${A4[@]}" USER=alice -- "$B/relay-ctrl-allow"
+	expect test "$(stat -c %i "$SPOOL/192.0.2.7")" = "$ino" -a -z "$(old "$SPOOL/192.0.2.7" && echo y)"
+done
+
+if [ "${#users[@]}" = 2 ]; then
+	t "allow as nobody writes a record nobody owns"
+	clean_spool
+	chown 65534 "$SPOOL"
+	as 65534 "${DIRV[@]}" "${A4[@]}" USER=alice -- "$B/relay-ctrl-allow"
+	expect test "$(stat -c %u "$SPOOL/192.0.2.7")" = 65534
+	t "allow as root: a record owned by another user is replaced, not re-dated"
+	touch -d '-1000 seconds' "$SPOOL/192.0.2.7"
+	as 0 "${DIRV[@]}" "${A4[@]}" USER=alice -- "$B/relay-ctrl-allow"
+	expect test "$(stat -c %u "$SPOOL/192.0.2.7")" = 0 -a -z "$(old "$SPOOL/192.0.2.7" && echo y)"
+else
+	echo "SKIP: allow as root and as nobody (needs root and setpriv)"
+fi
+clean_spool
