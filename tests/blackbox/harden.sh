@@ -88,3 +88,58 @@ else
 	echo "SKIP: allow as root and as nobody (needs root and setpriv)"
 fi
 clean_spool
+
+# --- allow under a file-size limit (issue 13, item 3) ---------------------------
+
+# limited BYTES [VAR=value...]: allow under RLIMIT_FSIZE=BYTES, its next
+# program printing its ignored signals and exiting 7; stdout and stderr
+# reach $ROOT/out through a pipe, which the limit does not cover.
+limited() {
+	local bytes=$1
+	shift
+	(cd "$ROOT/work" && env -i "${BASE_ENV[@]}" "${DIRV[@]}" "${A4[@]}" "$@" \
+	    prlimit --fsize="$bytes" "$B/relay-ctrl-allow" \
+	    /bin/sh -c 'grep "^SigIgn:" /proc/self/status; exit 7') 2>&1 | cat >"$ROOT/out"
+	rc=${PIPESTATUS[0]}
+}
+# Is SIGXFSZ (25) ignored in the next program?
+xfsz_ignored() {
+	local mask
+	mask=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$ROOT/out")
+	[ $(( 0x$mask & 0x1000000 )) != 0 ]
+}
+tmp_left() { ls -A "$SPOOL" | grep -q '^\.'; }
+long_user=$(printf 'u%.0s' $(seq 255))
+long_domain=$(printf 'd%.0s' $(seq 255))
+
+t "allow under ulimit -f 0 (no byte may be written): the next program runs, exit 7"
+clean_spool
+limited 0 USER=alice
+expect test "$rc" = 7
+t "allow under ulimit -f 0: one warning, File too large, continuing without relay"
+expect grep -qE "${MSG_PREFIX}warning: cannot write record for 192\.0\.2\.7 in .*: File too large; continuing without relay" "$ROOT/out"
+t "allow under ulimit -f 0: no record and no temporary file left"
+expect test "$(spool_entries)" = 0
+t "allow under ulimit -f 0: the next program gets SIGXFSZ as allow got it (default)"
+expect test -z "$(xfsz_ignored && echo y)" -a -n "$(grep SigIgn "$ROOT/out")"
+t "allow under ulimit -f 0 with SIGXFSZ already ignored: still ignored in the next program"
+(trap '' XFSZ; limited 0 USER=alice; echo "$rc" >"$ROOT/rc")
+expect test "$(cat "$ROOT/rc")" = 7 -a -n "$(xfsz_ignored && echo y)"
+t "allow under ulimit -f 0 with stderr a regular file: the next program still runs"
+clean_spool
+(cd "$ROOT/work" && env -i "${BASE_ENV[@]}" "${DIRV[@]}" "${A4[@]}" USER=alice \
+    prlimit --fsize=0 "$B/relay-ctrl-allow" /bin/sh -c 'exit 7') 2>"$ERR" | cat
+expect test "${PIPESTATUS[0]}" = 7 -a "$(spool_entries)" = 0
+
+t "allow under a 1-block limit (512 bytes) and a 524-byte record: the next program runs"
+clean_spool
+limited 512 USER="$long_user" DOMAIN="$long_domain"
+expect test "$rc" = 7
+t "allow under a 1-block limit: File too large, nothing left in the spool"
+expect test -n "$(grep 'File too large; continuing without relay' "$ROOT/out")" -a "$(spool_entries)" = 0
+t "allow under a 1-block limit: a record that fits is written"
+limited 512 USER=alice
+expect test "$rc" = 7 -a -z "$(grep warning "$ROOT/out")" -a "$(spool_entries)" = 1
+t "allow under a 1-block limit: ... and no temporary file"
+expect test -z "$(tmp_left && echo y)"
+clean_spool
