@@ -143,3 +143,14 @@ expect test "$rc" = 7 -a -z "$(grep warning "$ROOT/out")" -a "$(spool_entries)" 
 t "allow under a 1-block limit: ... and no temporary file"
 expect test -z "$(tmp_left && echo y)"
 clean_spool
+
+# --- messages name the variable read (issue 13, item 7) -------------------------
+
+for n in allow check; do
+	t "$n: a bad \$TCP6REMOTEIP is named TCP6REMOTEIP in the warning"
+	run "${DIRV[@]}" PROTO=TCP6 TCP6REMOTEIP=../x -- "$B/relay-ctrl-$n" "$RECORDER" "$REC" 0
+	expect test $rc = 0 -a -n "$(grep -F 'client address TCP6REMOTEIP=../x is not usable' "$ERR")"
+	t "$n: a bad \$SSLREMOTEIP is named SSLREMOTEIP"
+	run "${DIRV[@]}" PROTO=SSL SSLREMOTEIP=x TCPREMOTEIP=192.0.2.7 -- "$B/relay-ctrl-$n" "$RECORDER" "$REC" 0
+	expect test $rc = 0 -a -n "$(grep -F 'client address SSLREMOTEIP=x is not usable' "$ERR")"
+done
