@@ -154,3 +154,22 @@ for n in allow check; do
 	run "${DIRV[@]}" PROTO=SSL SSLREMOTEIP=x TCPREMOTEIP=192.0.2.7 -- "$B/relay-ctrl-$n" "$RECORDER" "$REC" 0
 	expect test $rc = 0 -a -n "$(grep -F 'client address SSLREMOTEIP=x is not usable' "$ERR")"
 done
+
+# --- the config directory reads as envdir(8) does (issue 13, item 7) ------------
+
+# What check exports as RELAYCLIENT, from RELAY_CTRL_RELAYCLIENT in the
+# config directory holding printf FORMAT, against what envdir sets.
+t "config directory: values read as envdir reads them (NUL, blanks, first line)"
+clean_spool
+fresh_record 192.0.2.7 'USER=alice\0'
+echo "$SPOOL" >"$ROOT/conf/RELAY_CTRL_DIR"
+differ=
+for f in 'a\0b  \n' 'x \0 \t\nsecond' 'trail \t ' '\0\0' ' lead' 'a\tb\t\n' '\n'; do
+	printf "$f" >"$ROOT/conf/RELAY_CTRL_RELAYCLIENT"
+	run "${A4[@]}" -- "$B/relay-ctrl-check" /usr/bin/printenv RELAYCLIENT >"$ROOT/out"
+	ours=$(od -An -tx1 <"$ROOT/out")
+	theirs=$(envdir "$ROOT/conf" printenv RELAY_CTRL_RELAYCLIENT | od -An -tx1)
+	[ "$ours" = "$theirs" ] || differ="$differ '$f': ours$ours, envdir's$theirs;"
+done
+rm -f "$ROOT/conf/RELAY_CTRL_DIR" "$ROOT/conf/RELAY_CTRL_RELAYCLIENT"
+expect test -z "$differ"
