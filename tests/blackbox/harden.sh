@@ -173,3 +173,28 @@ for f in 'a\0b  \n' 'x \0 \t\nsecond' 'trail \t ' '\0\0' ' lead' 'a\tb\t\n' '\n'
 done
 rm -f "$ROOT/conf/RELAY_CTRL_DIR" "$ROOT/conf/RELAY_CTRL_RELAYCLIENT"
 expect test -z "$differ"
+
+# --- policy: the line limit counts without the CR it cuts (issue 13, item 7) ----
+
+# policy_answer: the policy server's answer to stdin, against the spool.
+policy_answer() {
+	env -i "${BASE_ENV[@]}" "${DIRV[@]}" RELAY_CTRL_LOG=none \
+	    timeout 10 "$B/relayctl" policy | od -An -c | tr -s ' \n' ' '
+}
+attr1024=helo_name=$(printf 'x%.0s' $(seq 1014))	# 1024 bytes
+clean_spool
+fresh_record 192.0.2.7 'USER=alice\0'
+ok_answer=$(printf 'action=OK\n\n' | od -An -c | tr -s ' \n' ' ')
+t "policy: a 1024-byte attribute followed by CR LF is answered"
+got=$(printf '%s\r\nclient_address=192.0.2.7\r\n\r\n' "$attr1024" | policy_answer)
+expect test "$got" = "$ok_answer"
+t "policy: ... also when its LF comes in a later read than its CR"
+got=$({ printf 'client_address=192.0.2.7\r\n%s\r' "$attr1024"; sleep 0.3; printf '\n\r\n'; } | policy_answer)
+expect test "$got" = "$ok_answer"
+t "policy: a 1025-byte attribute followed by CR LF is too long: no answer"
+got=$(printf '%sx\r\nclient_address=192.0.2.7\r\n\r\n' "$attr1024" | policy_answer)
+expect test -z "$got"
+t "policy: ... and 1024 bytes and a byte other than CR, waiting for more, too"
+got=$({ printf 'client_address=192.0.2.7\r\n%sx' "$attr1024"; sleep 0.3; printf '\n\n'; } | policy_answer)
+expect test -z "$got"
+clean_spool
