@@ -167,7 +167,10 @@ same_file(const struct stat *a, const struct stat *b)
  * A repeated login with the same content only needs a new time: no new
  * inode, no journal write.  The name is looked up again afterwards: if age
  * set the record aside meanwhile, the caller rewrites it.  Any doubt (not
- * ours to touch, other content, wrong mode) means "rewrite".
+ * ours to touch, other content, wrong mode) means "rewrite".  futimens
+ * re-dates the inode, not the name: a second link (another address, or a
+ * file outside the spool) or a file someone else owns would be re-dated
+ * with it, so only a regular file with one link that we own qualifies.
  */
 static int
 refresh_in_place(int dir, const char *name, const char *content, size_t len,
@@ -182,7 +185,8 @@ refresh_in_place(int dir, const char *name, const char *content, size_t len,
 	fd = openat(dir, name, OPEN_RECORD);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+	    st.st_uid == geteuid() &&
 	    (st.st_mode & 07777) == RECORD_MODE && (size_t)st.st_size == len &&
 	    (n = read(fd, buf, sizeof(buf))) >= 0 && (size_t)n == len &&
 	    memcmp(buf, content, len) == 0 && futimens(fd, times) == 0 &&

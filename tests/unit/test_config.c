@@ -106,10 +106,13 @@ test_file_rules(void **state)
 	put("C", "\n", 1);
 	put("D", "nul\0after\n", 10);
 	put("E", "no newline", 10);
+	put("F", "x \0 \t\n", 6);
 	assert_string_equal(config_get("A"), "first line");
 	assert_null(config_get("B"));		/* empty file: unset */
 	assert_string_equal(config_get("C"), "");
-	assert_string_equal(config_get("D"), "nul");
+	assert_string_equal(config_get("D"), "nul\nafter");	/* as envdir */
+	/* blanks are cut before a NUL becomes a newline, as envdir does */
+	assert_string_equal(config_get("F"), "x \n");
 	assert_string_equal(config_get("E"), "no newline");
 	assert_null(config_get("MISSING"));
 }
