@@ -409,7 +409,7 @@ def run_one(ctx, fx, applet, env, sock_stderr, args=(), limits=None,
         os.unlink(outfile)
     return {"rc": rc, "timeout": timed_out, "sock": got, "err": err,
             "rec": rec, "argv": argv, "name": name, "t0": t0, "out": out,
-            "opened": opened}
+            "opened": opened, "pid": p.pid}
 
 
 def parse_record(data):
@@ -470,7 +470,10 @@ def verify(fx, applet, env, res, exp, before_out, before_in, sock_stderr):
             if errtext:
                 raise Fail("stderr does not end in a newline: %r" %
                            errtext[-80:])
-        pat = re.compile(r"^%s\[\d+\]: " % re.escape(res["name"]))
+        # the applet's own pid: a value that forges a line of its own
+        # with a newline shows here
+        pat = re.compile(r"^%s\[%d\]: " % (re.escape(res["name"]),
+                                            res["pid"]))
         for ln in lines:
             if not pat.match(ln) and not ln.startswith("usage: "):
                 raise Fail("stderr line not in NAME[PID]: form: %r" % ln)
