@@ -81,7 +81,9 @@ spool_open(char *what, size_t whatsize)
 		errno = 0;
 		return -1;
 	}
-	fmt_snprintf(what, whatsize, "%.200s (RELAY_CTRL_DIR)", dir);
+	/* a value from envdir may hold a newline (its NUL): one log line */
+	fmt_snprintf(what, whatsize, "%s (RELAY_CTRL_DIR)",
+	    visible(dir, shown, sizeof(shown)));
 	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
 	return openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
@@ -94,6 +96,7 @@ spool_open(char *what, size_t whatsize)
 int
 spool_open_admin(const char **path, const char *next)
 {
+	char shown[VISIBLE_SIZE];
 	const char *conf, *dir = config_get("RELAY_CTRL_DIR");
 	int fd;
 
@@ -101,15 +104,16 @@ spool_open_admin(const char **path, const char *next)
 	if (dir == NULL || *dir == '\0') {
 		conf = getenv("RELAY_CTRL_CONFIG");
 		fatal("RELAY_CTRL_DIR is set neither in the environment nor in "
-		    "the config directory %.200s (RELAY_CTRL_CONFIG); %s",
-		    conf != NULL && *conf != '\0' ? conf : CONFIG_DIR_DEFAULT,
-		    next);
+		    "the config directory %s (RELAY_CTRL_CONFIG); %s",
+		    visible(conf != NULL && *conf != '\0' ? conf :
+		    CONFIG_DIR_DEFAULT, shown, sizeof(shown)), next);
 		return -1;
 	}
 	fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		fatal("cannot open spool directory %.200s (RELAY_CTRL_DIR): "
-		    "%s; %s", dir, strerror(errno), next);
+		fatal("cannot open spool directory %s (RELAY_CTRL_DIR): "
+		    "%s; %s", visible(dir, shown, sizeof(shown)),
+		    strerror(errno), next);
 	return fd;
 }
 
