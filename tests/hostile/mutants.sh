@@ -1,9 +1,9 @@
 #!/bin/bash
-# Mutation proof for SECURITY.md: removes one safety check of lib/ at a
-# time, in a copy of the tree (the checkout is never touched), and runs the
-# hostile corpus and the fuzz seed regressions against the mutant.  Every
-# mutant must be caught.  Not part of make check (about a minute a mutant).
-# Usage: tests/hostile/mutants.sh [NAME...]
+# Mutation proof for SECURITY.md: removes one safety check at a time, in a
+# copy of the tree (the checkout is never touched), and runs the hostile
+# corpus, the fuzz seed regressions and the black-box suite against the
+# mutant.  Every mutant must be caught.  Not part of make check (one to two
+# minutes a mutant).  Usage: tests/hostile/mutants.sh [NAME...]
 set -u
 cd "$(dirname "$0")/../.." || exit 111
 W=$(mktemp -d /tmp/relayctl-mutants.XXXXXX)
@@ -11,16 +11,40 @@ trap 'rm -rf "$W"' EXIT
 make -s build/hostile/recorder 2>/dev/null ||
     gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -static \
     -o build/hostile/recorder tests/hostile/recorder.c
+make -s build/recorder 2>/dev/null
 
-# name @@ file @@ code to remove @@ what stands in its place (the code to
-# remove must occur exactly once)
-mutants=(
-"nofollow@@lib/spool.c@@O_RDONLY | O_NOFOLLOW | O_NONBLOCK@@O_RDONLY | O_NONBLOCK"
-"allowlist@@lib/spool.c@@if (len < klen || memcmp(entry, key, klen) != 0)@@if (len < klen)"
-"address@@lib/spool.c@@@@"
-"upperbound@@lib/spool.c@@return mtime > now - expiry && mtime <= now + skew;@@return mtime > now - expiry;"
-)
-mutants[2]="address@@lib/address.c@@return \"it is not a numeric IPv4 or IPv6 address\";@@{ strcpy(name, text); return NULL; }"
+# One mutant a line: NAME @@ FILE @@ code to remove @@ what stands in its
+# place.  The code to remove must occur exactly once; \n in either stands
+# for a newline.
+mutants=()
+while IFS= read -r line; do
+	case $line in '#'* | '') continue ;; esac
+	mutants+=("$line")
+done <<'MUTANTS'
+# SPEC 5: never follow a symlink
+nofollow@@lib/spool.c@@O_RDONLY | O_NOFOLLOW | O_NONBLOCK@@O_RDONLY | O_NONBLOCK
+# only USER and DOMAIN from a record
+allowlist@@lib/spool.c@@if (len < klen || memcmp(entry, key, klen) != 0)@@if (len < klen)
+# records are named by the canonical address only
+address@@lib/address.c@@return "it is not a numeric IPv4 or IPv6 address";@@{ strcpy(name, text); return NULL; }
+# a record dated ahead is not fresh
+upperbound@@lib/spool.c@@return mtime > now - expiry && mtime <= now + skew;@@return mtime > now - expiry;
+# issue 13, item 1: refresh in place only a single link ...
+nlink@@lib/spool.c@@S_ISREG(st.st_mode) && st.st_nlink == 1 &&@@S_ISREG(st.st_mode) &&
+# ... that we own
+owner@@lib/spool.c@@st.st_uid == geteuid() &&@@
+# issue 13, item 3: a file-size limit is EFBIG, not death by SIGXFSZ ...
+sigxfsz@@applets/allow.c@@ignore_sigxfsz(&xfsz);@@sigaction(SIGXFSZ, NULL, &xfsz);
+# ... and the next program gets SIGXFSZ as allow found it
+sigxfsz-restore@@applets/allow.c@@sigaction(SIGXFSZ, &xfsz, NULL);@@
+# issue 13, item 7: messages name the variable read
+varname@@lib/address.c@@*var = key;@@*var = "${PROTO}REMOTEIP";
+# issue 13, item 7: policy's line limit counts without the CR it cuts
+policy-cr@@applets/policy.c@@return *len - (*len > 0 && nl[-1] == '\r') >@@return *len >
+# issue 13, item 7: a NUL in a config file reads as envdir reads it
+config-nul@@lib/config.c@@*p++ = '\n';@@p++;
+MUTANTS
+
 caught=0 missed=0
 for m in "${mutants[@]}"; do
 	name=${m%%@@*}; m=${m#*@@}
@@ -34,11 +58,13 @@ for m in "${mutants[@]}"; do
 import os, sys
 p = sys.argv[1]
 s = open(p).read()
-if s.count(os.environ["OLD"]) != 1:
+old = os.environ["OLD"].replace("\\n", "\n")
+new = os.environ["NEW"].replace("\\n", "\n")
+if s.count(old) != 1:
     sys.exit("mutant: the code to remove is not in " + p + " exactly once")
-open(p, "w").write(s.replace(os.environ["OLD"], os.environ["NEW"]))
+open(p, "w").write(s.replace(old, new))
 ' "$M/$file"; then
-		echo "$name: cannot be made (lib/ changed?): update tests/hostile/mutants.sh"
+		echo "$name: cannot be made (the code changed?): update tests/hostile/mutants.sh"
 		missed=$((missed + 1))
 		continue
 	fi
@@ -56,9 +82,12 @@ open(p, "w").write(s.replace(os.environ["OLD"], os.environ["NEW"]))
 		"$M/fuzz_$t" tests/fuzz/seeds_$t/* >/dev/null 2>&1 ||
 		    fz="$fz fuzz_$t"
 	done
-	echo "== $name: $hfail hostile entries fail; fuzz seeds failing: ${fz#0}"
+	b=$(bash tests/blackbox/run.sh "$M/relayctl" 2>&1)
+	bfail=$(printf '%s\n' "$b" | grep -c '^FAIL')
+	echo "== $name: $hfail hostile entries fail, $bfail black-box tests fail; fuzz seeds failing: ${fz#0}"
 	printf '%s\n' "$h" | grep '^FAIL' | head -n 4 | cut -c1-160
-	if [ "$hfail" -gt 0 ] || [ "$fz" != 0 ]; then
+	printf '%s\n' "$b" | grep '^FAIL' | head -n 2 | cut -c1-160
+	if [ "$hfail" -gt 0 ] || [ "$bfail" -gt 0 ] || [ "$fz" != 0 ]; then
 		caught=$((caught + 1))
 	else
 		missed=$((missed + 1))

@@ -29,13 +29,14 @@ import ctypes
 import fcntl
 import os
 import re
+import resource
 import shutil
+import signal
 import socket
 import stat
 import struct
 import subprocess
 import sys
-import resource
 import tempfile
 import threading
 import time
@@ -347,6 +348,14 @@ def run_one(ctx, fx, applet, env, sock_stderr, args=(), limits=None,
         for want, fd in high.items():
             os.dup2(fd, want)
         os.closerange(500, 4096)
+        # every signal at its default, whatever the runner inherited (a
+        # background job has SIGINT and SIGQUIT ignored): a signal the
+        # next program finds ignored was then ignored by the applet
+        for sig in range(1, signal.NSIG):
+            try:
+                signal.signal(sig, signal.SIG_DFL)
+            except (OSError, ValueError):
+                pass
         for what, soft in (limits or {}).items():
             _, hard = resource.getrlimit(LIMITS[what])
             resource.setrlimit(LIMITS[what], (soft, hard))
