@@ -2,8 +2,9 @@
 # Mutation proof for SECURITY.md: removes one safety check at a time, in a
 # copy of the tree (the checkout is never touched), and runs the hostile
 # corpus, the fuzz seed regressions and the black-box suite against the
-# mutant.  Every mutant must be caught.  Not part of make check (one to two
-# minutes a mutant).  Usage: tests/hostile/mutants.sh [NAME...]
+# mutant.  A mutant is caught when a test that passes on the unmutated
+# tree fails on it; every mutant must be caught.  Not part of make check
+# (one to two minutes a mutant).  Usage: tests/hostile/mutants.sh [NAME...]
 set -u
 cd "$(dirname "$0")/../.." || exit 111
 W=$(mktemp -d /tmp/relayctl-mutants.XXXXXX)
@@ -45,6 +46,37 @@ policy-cr@@applets/policy.c@@return *len - (*len > 0 && nl[-1] == '\r') >@@retur
 config-nul@@lib/config.c@@*p++ = '\n';@@p++;
 MUTANTS
 
+# suites DIR: builds DIR's tree and runs the suites on it; leaves the
+# hostile entries that fail, the black-box tests that pass and the fuzz
+# targets whose seeds fail in DIR/hostile.fail, bb.pass, fuzz.fail.
+suites() {
+	local d=$1 t
+	(cd "$d" && musl-gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
+	    -static -o relayctl relayctl.c applets/*.c lib/*.c) || return 1
+	python3 tests/hostile/run.py "$d/relayctl" build/hostile/recorder \
+	    >"$d/hostile.out" 2>&1
+	grep '^FAIL' "$d/hostile.out" | awk '{ print $2 }' | sort -u >"$d/hostile.fail"
+	: >"$d/fuzz.fail"
+	for t in address record policy; do
+		clang -std=c11 -g -O1 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
+		    -I"$d" -fsanitize=fuzzer,address,undefined \
+		    -fno-sanitize-recover=all -o "$d/fuzz_$t" \
+		    "$d/tests/fuzz/fuzz_$t.c" "$d"/lib/*.c 2>/dev/null || continue
+		"$d/fuzz_$t" tests/fuzz/seeds_$t/* >/dev/null 2>&1 ||
+		    echo "fuzz_$t" >>"$d/fuzz.fail"
+	done
+	bash tests/blackbox/run.sh "$d/relayctl" >"$d/bb.out" 2>&1
+	sed -n 's/^PASS: //p' "$d/bb.out" | sort >"$d/bb.pass"
+}
+
+B=$W/base
+mkdir -p "$B"
+cp -r relayctl.c applets lib tests "$B/"
+suites "$B" || { echo "the unmutated tree does not build"; exit 111; }
+echo "unmutated: $(wc -l <"$B/hostile.fail") hostile entries fail," \
+    "$(wc -l <"$B/bb.pass") black-box tests pass," \
+    "fuzz seeds failing: $(tr '\n' ' ' <"$B/fuzz.fail")"
+
 caught=0 missed=0
 for m in "${mutants[@]}"; do
 	name=${m%%@@*}; m=${m#*@@}
@@ -68,26 +100,18 @@ open(p, "w").write(s.replace(old, new))
 		missed=$((missed + 1))
 		continue
 	fi
-	(cd "$M" && musl-gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
-	    -static -o relayctl relayctl.c applets/*.c lib/*.c) || {
-		echo "$name: does not build"; missed=$((missed + 1)); continue; }
-	h=$(python3 tests/hostile/run.py "$M/relayctl" build/hostile/recorder 2>&1)
-	hfail=$(printf '%s\n' "$h" | grep -c '^FAIL')
-	fz=0
-	for t in address record policy; do
-		clang -std=c11 -g -O1 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
-		    -I"$M" -fsanitize=fuzzer,address,undefined \
-		    -fno-sanitize-recover=all -o "$M/fuzz_$t" \
-		    "$M/tests/fuzz/fuzz_$t.c" "$M"/lib/*.c 2>/dev/null || continue
-		"$M/fuzz_$t" tests/fuzz/seeds_$t/* >/dev/null 2>&1 ||
-		    fz="$fz fuzz_$t"
+	suites "$M" || { echo "$name: does not build"; missed=$((missed + 1)); continue; }
+	hnew=$(comm -13 "$B/hostile.fail" "$M/hostile.fail")
+	bnew=$(comm -23 "$B/bb.pass" "$M/bb.pass")
+	fnew=$(comm -13 <(sort "$B/fuzz.fail") <(sort "$M/fuzz.fail"))
+	echo "== $name: $(printf '%s' "$hnew" | grep -c .) more hostile entries fail," \
+	    "$(printf '%s' "$bnew" | grep -c .) more black-box tests fail;" \
+	    "fuzz seeds failing: ${fnew//$'\n'/ }"
+	for label in $(printf '%s\n' "$hnew" | head -n 4); do
+		grep -m 1 -F "FAIL $label " "$M/hostile.out" | cut -c1-160
 	done
-	b=$(bash tests/blackbox/run.sh "$M/relayctl" 2>&1)
-	bfail=$(printf '%s\n' "$b" | grep -c '^FAIL')
-	echo "== $name: $hfail hostile entries fail, $bfail black-box tests fail; fuzz seeds failing: ${fz#0}"
-	printf '%s\n' "$h" | grep '^FAIL' | head -n 4 | cut -c1-160
-	printf '%s\n' "$b" | grep '^FAIL' | head -n 2 | cut -c1-160
-	if [ "$hfail" -gt 0 ] || [ "$bfail" -gt 0 ] || [ "$fz" != 0 ]; then
+	printf '%s\n' "$bnew" | head -n 2 | sed 's/^/FAIL: /' | cut -c1-160
+	if [ -n "$hnew$bnew$fnew" ]; then
 		caught=$((caught + 1))
 	else
 		missed=$((missed + 1))
