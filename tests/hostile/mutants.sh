@@ -15,8 +15,8 @@ make -s build/hostile/recorder 2>/dev/null ||
 make -s build/recorder 2>/dev/null
 
 # One mutant a line: NAME @@ FILE @@ code to remove @@ what stands in its
-# place.  The code to remove must occur exactly once; \n in either stands
-# for a newline.
+# place.  The code to remove must occur exactly once; {NL} and {TAB} in
+# either stand for a newline and a tab.
 mutants=()
 while IFS= read -r line; do
 	case $line in '#'* | '') continue ;; esac
@@ -44,6 +44,20 @@ varname@@lib/address.c@@*var = key;@@*var = "${PROTO}REMOTEIP";
 policy-cr@@applets/policy.c@@return *len - (*len > 0 && nl[-1] == '\r') >@@return *len >
 # issue 13, item 7: a NUL in a config file reads as envdir reads it
 config-nul@@lib/config.c@@*p++ = '\n';@@p++;
+# issue 13, item 2: no spool entry is opened before fstatat says it is a
+# regular file
+entry-type@@lib/spool.c@@if (!S_ISREG(st->st_mode)){NL}{TAB}{TAB}{TAB}return -2;{NL}@@
+# issue 13, item 5: age removes only temporary files of its own pattern
+own-pattern@@lib/spool.c@@if (*p < '0' || *p > '9'){NL}{TAB}{TAB}return 0;{NL}{TAB}while@@return 1;{NL}{TAB}while
+# issue 13, items 4 and 7: one escaper; a terminal sees printable ASCII only
+human-escape@@lib/escape.c@@{TAB}{TAB}{TAB}put_hex_byte(o, *p);@@{TAB}{TAB}{TAB}put(o, p, 1);
+# ... and status --tsv escapes the bidirectional controls
+tsv-bidi@@lib/escape.c@@ || c == 0x061c ||{NL}{TAB}    c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||{NL}{TAB}    (c >= 0x2066 && c <= 0x2069);@@;
+# Not here, being equivalent: age -n -v and revoke -v print only names
+# that passed addr_is_name or spool_tmp_name_ok, which admit no byte but
+# [0-9A-Za-z.:-], so their escaping cannot change what they print; and
+# the second fstat that catches an entry replaced between fstatat and
+# open, which only a race can reach.
 MUTANTS
 
 # suites DIR: builds DIR's tree and runs the suites on it; leaves the
@@ -90,8 +104,8 @@ for m in "${mutants[@]}"; do
 import os, sys
 p = sys.argv[1]
 s = open(p).read()
-old = os.environ["OLD"].replace("\\n", "\n")
-new = os.environ["NEW"].replace("\\n", "\n")
+old = os.environ["OLD"].replace("{NL}", "\n").replace("{TAB}", "\t")
+new = os.environ["NEW"].replace("{NL}", "\n").replace("{TAB}", "\t")
 if s.count(old) != 1:
     sys.exit("mutant: the code to remove is not in " + p + " exactly once")
 open(p, "w").write(s.replace(old, new))
