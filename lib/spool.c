@@ -177,13 +177,23 @@ same_file(const struct stat *a, const struct stat *b)
  * with it, so only a regular file with one link that we own qualifies.
  */
 static int
+holds(int fd, const char *content, size_t len)
+{
+	char buf[RECORD_FILE_MAX + 1];
+	ssize_t n;
+
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	return n >= 0 && (size_t)n == len && memcmp(buf, content, len) == 0;
+}
+
+static int
 refresh_in_place(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now)
 {
-	char buf[RECORD_FILE_MAX + 1];
 	struct timespec times[2] = { *now, *now };
 	struct stat st, again;
-	ssize_t n;
 	int fd, ok = 0;
 
 	fd = openat(dir, name, OPEN_RECORD);
@@ -192,8 +202,7 @@ refresh_in_place(int dir, const char *name, const char *content, size_t len,
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
 	    st.st_uid == geteuid() &&
 	    (st.st_mode & 07777) == RECORD_MODE && (size_t)st.st_size == len &&
-	    (n = read(fd, buf, sizeof(buf))) >= 0 && (size_t)n == len &&
-	    memcmp(buf, content, len) == 0 && futimens(fd, times) == 0 &&
+	    holds(fd, content, len) && futimens(fd, times) == 0 &&
 	    fstatat(dir, name, &again, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    same_file(&st, &again))
 		ok = 1;

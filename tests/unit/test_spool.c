@@ -334,6 +334,44 @@ test_write_replaces_and_refreshes(void **state)
 	assert_int_equal(entries(), 1);
 }
 
+/* A read interrupted by a signal is retried: the refresh stays in place. */
+static void
+test_refresh_read_eintr(void **state)
+{
+	struct timespec later = { when.tv_sec + 100, 0 };
+	const char *step = NULL;
+	struct stat a, b;
+
+	(void)state;
+	assert_int_equal(spool_write(dir, "192.0.2.7", "USER=a\0", 7, &when,
+	    &step), 0);
+	assert_int_equal(fstatat(dir, "192.0.2.7", &a, 0), 0);
+	wrap_reset();
+	wrap_fail(W_READ, 0, 1, EINTR);
+	assert_int_equal(spool_write(dir, "192.0.2.7", "USER=a\0", 7, &later,
+	    &step), 0);
+	assert_int_equal(wrap_calls(W_READ), 2);
+	assert_int_equal(wrap_calls(W_RENAMEAT), 0);
+	assert_int_equal(fstatat(dir, "192.0.2.7", &b, 0), 0);
+	assert_int_equal(a.st_ino, b.st_ino);
+	assert_int_equal(b.st_mtime, later.tv_sec);
+}
+
+/* spool_read retries an interrupted read too. */
+static void
+test_read_eintr(void **state)
+{
+	char buf[RECORD_FILE_MAX + 1];
+	struct stat st;
+	size_t len;
+
+	(void)state;
+	put("192.0.2.7", "USER=a\0", 7);
+	wrap_fail(W_READ, 0, 1, EINTR);
+	assert_int_equal(spool_read(dir, "192.0.2.7", &st, buf, &len), 0);
+	assert_int_equal(len, 7);
+}
+
 /* A record that is a symlink is replaced, never written through. */
 static void
 test_write_over_symlink(void **state)
@@ -530,6 +568,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_write_replaces_and_refreshes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_read_eintr, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_read_eintr, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_write_over_symlink, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_write_faults_leave_nothing,
