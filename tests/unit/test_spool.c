@@ -467,10 +467,11 @@ static void
 test_write_stale_tmp_of_our_pid(void **state)
 {
 	const char *step = NULL;
-	char tmp[80];
+	char tmp[TMP_NAME_SIZE];
+	size_t n = spool_tmp_prefix(tmp, sizeof(tmp), TMP_ALLOW);
 
 	(void)state;
-	snprintf(tmp, sizeof(tmp), TMP_ALLOW "%ld.192.0.2.7", (long)getpid());
+	snprintf(tmp + n, sizeof(tmp) - n, "192.0.2.7");
 	put(tmp, "junk", 4);
 	assert_int_equal(spool_write(dir, "192.0.2.7", "USER=a\0", 7, &when,
 	    &step), 0);
