@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "address.h"
+
 #define RECORD_VALUE_MAX 255
 #define RECORD_FILE_MAX 1024	/* USER and DOMAIN fit twice over */
 #define RECORD_MODE 0644
@@ -19,7 +21,7 @@
 #define TMP_AGE ".age."		/* age's records set aside: .age.PID.HOST.ADDRESS */
 #define TMP_HOST_MAX 64		/* HOST_NAME_MAX on Linux */
 #define TMP_PREFIX_SIZE (sizeof(TMP_ALLOW) + 20 + 1 + TMP_HOST_MAX + 1)
-#define TMP_NAME_SIZE (TMP_PREFIX_SIZE + 46)	/* + ADDR_NAME_SIZE */
+#define TMP_NAME_SIZE (TMP_PREFIX_SIZE + ADDR_NAME_SIZE)
 
 struct record {
 	char user[RECORD_VALUE_MAX + 1];	/* "" when absent */
