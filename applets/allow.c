@@ -118,8 +118,8 @@ allow_main(int argc, char **argv)
 		allow();
 	else
 		spool_close(spool_env_fd());
-	sigaction(SIGXFSZ, &xfsz, NULL);
 	if (next[0] == NULL)
 		return 0;
+	sigaction(SIGXFSZ, &xfsz, NULL);
 	xexec(next);
 }

@@ -70,7 +70,9 @@ first_line(int fd)
 		close(fd);
 		return NULL;
 	}
-	n = read(fd, buf, CONFIG_VALUE_MAX);
+	do
+		n = read(fd, buf, CONFIG_VALUE_MAX);
+	while (n < 0 && errno == EINTR);
 	close(fd);
 	if (n <= 0)
 		return NULL;

@@ -198,3 +198,38 @@ t "policy: ... and 1024 bytes and a byte other than CR, waiting for more, too"
 got=$({ printf 'client_address=192.0.2.7\r\n%sx' "$attr1024"; sleep 0.3; printf '\n\n'; } | policy_answer)
 expect test -z "$got"
 clean_spool
+
+# --- temporary names, and age removes only its own (issue 13, items 5 and 7) ----
+
+t "age removes stale temporary files of its own patterns only"
+clean_spool
+for n in .allow.123.mail-1.192.0.2.5 .age.125.mail-1.2001:db8::7 \
+    .allow.124.192.0.2.6 .age.126.2001:db8::6 .allow.junk .age.x \
+    .allow.1.not-an-address .allow.1.h_x.192.0.2.7 .age.1.h.2001:DB8::7 \
+    .allow.1.a.b.192.0.2.7 .allow.x.h.192.0.2.7 .allow..h.192.0.2.7; do
+	fresh_record "$n" 'USER=e\0' '-1000 seconds'
+done
+fresh_record .allow.127.mail-1.192.0.2.8 'USER=e\0'
+run "${DIRV[@]}" -- "$B/relay-ctrl-age" -n >"$ROOT/out"
+expect test "$(sort "$ROOT/out" | tr '\n' ' ')" = ".age.125.mail-1.2001:db8::7 .age.126.2001:db8::6 .allow.123.mail-1.192.0.2.5 .allow.124.192.0.2.6 "
+t "age: ... and removes exactly what -n listed"
+run "${DIRV[@]}" -- "$B/relay-ctrl-age" -v >"$ROOT/out2"
+expect test "$(ls -A "$SPOOL" | sort | tr '\n' ' ')" = ".age.1.h.2001:DB8::7 .age.x .allow..h.192.0.2.7 .allow.1.a.b.192.0.2.7 .allow.1.h_x.192.0.2.7 .allow.1.not-an-address .allow.127.mail-1.192.0.2.8 .allow.junk .allow.x.h.192.0.2.7 " -a -n "$(grep -x 'removed 0 stale records and 4 stale temporary files' "$ROOT/out2")"
+clean_spool
+
+if [ "$(id -u)" = 0 ] && command -v strace >/dev/null && unshare -u true 2>/dev/null; then
+	t "allow's temporary name is .allow.PID.HOST.ADDRESS, HOST cut to [A-Za-z0-9-]"
+	run "${DIRV[@]}" "${A4[@]}" USER=alice -- unshare -u /bin/sh -c \
+	    'printf %s "mail_1.example.com" >/proc/sys/kernel/hostname; exec strace -qq -e trace=openat -o "$0" "$@"' \
+	    "$ROOT/trace" "$B/relay-ctrl-allow"
+	expect grep -qE '"\.allow\.[0-9]+\.mail-1-example-com\.192\.0\.2\.7", O_WRONLY\|O_CREAT\|O_EXCL' "$ROOT/trace"
+	t "age sets a record aside as .age.PID.HOST.ADDRESS"
+	touch -d '-1000 seconds' "$SPOOL/192.0.2.7"
+	run "${DIRV[@]}" -- unshare -u /bin/sh -c \
+	    'printf %s "mail 2" >/proc/sys/kernel/hostname; exec strace -qq -e trace=renameat,renameat2,rename -o "$0" "$@"' \
+	    "$ROOT/trace" "$B/relay-ctrl-age"
+	expect test -n "$(grep -E '"192\.0\.2\.7", 3, "\.age\.[0-9]+\.mail-2\.192\.0\.2\.7"' "$ROOT/trace")" -a "$(spool_entries)" = 0
+else
+	echo "SKIP: temporary names under a host name of our own (needs root, strace, unshare -u)"
+fi
+clean_spool

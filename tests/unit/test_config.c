@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,19 @@ test_env_wins(void **state)
 	setenv("RELAY_CTRL_DIR", "", 1);
 	assert_string_equal(config_get("RELAY_CTRL_DIR"), "");
 	unsetenv("RELAY_CTRL_DIR");
+}
+
+/* A read interrupted by a signal is retried, not taken for an empty file. */
+static void
+test_read_eintr(void **state)
+{
+	(void)state;
+	put("A", "value\n", 6);
+	wrap_reset();
+	wrap_fail(W_READ, 0, 1, EINTR);
+	assert_string_equal(config_get("A"), "value");
+	assert_int_equal(wrap_calls(W_READ), 2);
+	wrap_reset();
 }
 
 static void
@@ -213,6 +227,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_seconds),
 		cmocka_unit_test_setup_teardown(test_env_wins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_eintr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_hostile, setup,
 		    teardown),
