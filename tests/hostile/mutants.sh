@@ -45,8 +45,10 @@ policy-cr@@applets/policy.c@@return *len - (*len > 0 && nl[-1] == '\r') >@@retur
 # issue 13, item 7: a NUL in a config file reads as envdir reads it
 config-nul@@lib/config.c@@*p++ = '\n';@@p++;
 # issue 13, item 2: no spool entry is opened before fstatat says it is a
-# regular file
+# regular file: in allow's refresh ...
 entry-type@@lib/spool.c@@if (!S_ISREG(st->st_mode)){NL}{TAB}{TAB}{TAB}return -2;{NL}@@
+# ... and a lookup (check, policy, status) takes only a regular file
+lookup-type@@lib/spool.c@@{TAB}if (!S_ISREG(st.st_mode)) {{NL}{TAB}{TAB}foreign(l, st.st_mode);{NL}{TAB}{TAB}return;{NL}{TAB}}{NL}@@
 # issue 13, item 5: age removes only temporary files of its own pattern
 own-pattern@@lib/spool.c@@if (*p < '0' || *p > '9'){NL}{TAB}{TAB}return 0;{NL}{TAB}while@@return 1;{NL}{TAB}while
 # issue 13, items 4 and 7: one escaper; a terminal sees printable ASCII only
