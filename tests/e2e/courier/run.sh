@@ -464,33 +464,40 @@ expect_has "IMAPS" "$(mail 127.0.0.7 imaps://127.0.0.1/ alice wrong -k)" "curl: 
 expect "record 127.0.0.7" "$(record 127.0.0.7)" none
 end
 
-begin "no relayctl descriptor in the mail user's session (IMAP from 127.0.0.2, checked while it runs)"
-got=$(timeout 30 python3 - "$SPOOL" "$ALICE_UID" <<'EOF' 2>&1
-import imaplib, os, socket, sys
-spool, uid = sys.argv[1], int(sys.argv[2])
+begin "no spool descriptor in the sessions' processes: the mail user's (IMAP, IMAPS) nor couriertls's (uid courier), checked while they run"
+got=$(timeout 30 python3 - "$SPOOL" "$(id -u alice)" "$(id -u courier)" <<'EOF' 2>&1
+import imaplib, os, socket, ssl, sys
+spool, uids = sys.argv[1], [int(u) for u in sys.argv[2:]]
 real = socket.create_connection
 socket.create_connection = lambda a, t=None, s=None: real(a, t, ("127.0.0.2", 0))
-m = imaplib.IMAP4("127.0.0.1", 143, timeout=10)
-m.login("alice", "alice-secret")
-m.select("INBOX")
-held, sessions = [], 0
+tls = ssl.create_default_context()
+tls.check_hostname = False
+tls.verify_mode = ssl.CERT_NONE
+sessions = [imaplib.IMAP4("127.0.0.1", 143, timeout=10),
+            imaplib.IMAP4_SSL("127.0.0.1", 993, ssl_context=tls, timeout=10)]
+for m in sessions:
+    m.login("alice", "alice-secret")
+    m.select("INBOX")
+held, seen = [], set()
 for p in os.listdir("/proc"):
     if not p.isdigit():
         continue
     try:
-        if os.stat("/proc/" + p).st_uid != uid:
+        uid = os.stat("/proc/" + p).st_uid
+        if uid not in uids:
             continue
-        sessions += 1
+        seen.add(uid)
         for fd in os.listdir("/proc/%s/fd" % p):
             if os.readlink("/proc/%s/fd/%s" % (p, fd)).startswith(spool):
-                held.append("%s:%s" % (p, fd))
+                held.append("pid %s (uid %d) fd %s" % (p, uid, fd))
     except OSError:
         pass
-m.logout()
-print("sessions=%d held=%s" % (min(sessions, 1), ",".join(held) or "none"))
+for m in sessions:
+    m.logout()
+print("uids seen=%d held=%s" % (len(seen), ", ".join(held) or "none"))
 EOF
 )
-expect "alice's processes" "$got" "sessions=1 held=none"
+expect "processes of alice and courier" "$got" "uids seen=2 held=none"
 end
 
 begin "relay-ctrl-check as another uid through the descriptor relay-ctrl-chdir opened: RELAYCLIENT for 127.0.0.2 and ::1, not for 127.0.0.7"
@@ -554,6 +561,26 @@ do
 done
 left=$(pgrep -a -x couriertcpd; pgrep -a -f courier-authlib/authdaemond)
 [ -z "$left" ] || miss "still running after 10 s: $(printf '%s' "$left" | tr '\n' ' ')"
+end
+
+begin "sysvinit: /etc/init.d/courier-imap with README's /etc/default/imapd starts the wiring; a login from 127.0.0.11 writes its record"
+grep -E '^DAEMON(_ARGS)?=' "$ROOT/README.md" >/etc/default/imapd
+expect "/etc/default/imapd" "$(tr '\n' ' ' </etc/default/imapd)" \
+    "DAEMON=/usr/local/libexec/relayctl/courier-start DAEMON_ARGS=imapd "
+timeout 30 /usr/sbin/authdaemond start || miss "authdaemond start failed"
+timeout 30 /etc/init.d/courier-imap start >"$T/init.log" 2>&1 ||
+	miss "/etc/init.d/courier-imap start failed: $(tail -n 3 "$T/init.log" | tr '\n' ' ')"
+wait_port 127.0.0.1 143 || miss "nothing listens on port 143"
+expect_has "IMAP" "$(mail 127.0.0.11 'imap://127.0.0.1/INBOX;MAILINDEX=1' alice alice-secret)" "$MSG"
+expect "record 127.0.0.11" "$(record 127.0.0.11)" "USER=alice|"
+timeout 30 /etc/init.d/courier-imap stop >>"$T/init.log" 2>&1 ||
+	miss "/etc/init.d/courier-imap stop failed: $(tail -n 3 "$T/init.log" | tr '\n' ' ')"
+i=0
+while pgrep -x couriertcpd >/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+pgrep -x couriertcpd >/dev/null && miss "couriertcpd still runs after stop"
 end
 
 finish
