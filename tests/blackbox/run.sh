@@ -24,9 +24,9 @@ run -- "$B/relayctl" --help >"$ROOT/out"
 t "relayctl --help exits 0 and lists status"
 expect grep -q 'relayctl status' "$ROOT/out"
 
-t "relayctl --version"
+t "relayctl --version: the version and the C library it was linked with"
 run -- "$B/relayctl" --version >"$ROOT/out"
-expect grep -qE '^relayctl [0-9]+\.[0-9]+' "$ROOT/out"
+expect grep -qE '^relayctl [0-9]+\.[0-9]+\.[0-9]+ \((musl|glibc)(, static)?\)$' "$ROOT/out"
 
 t "unknown applet: usage on stderr, exit 100"
 run -- "$B/relayctl" frobnicate >"$ROOT/out"
