@@ -6,7 +6,7 @@
 # tests/suites/62-e2e-courier.sh (make check, make e2e).
 #
 # The outer run fetches the packages with apt-get download and unpacks them
-# under build/ (they are never installed), then starts the inner run under a
+# under build/debs (tests/e2e/debs.sh; they are never installed), then starts the inner run under a
 # watchdog in private mount, network and PID namespaces.  The inner run lays
 # the unpacked /usr and /etc and a /var and /dev of its own over the real
 # ones (overlays whose upper layers are in a temporary directory), installs
@@ -19,6 +19,8 @@ cd "$(dirname "$0")/../../.." || exit 111
 ROOT=$PWD
 # shellcheck source=tests/e2e/verdict.sh
 . "$ROOT/tests/e2e/verdict.sh"
+# shellcheck source=tests/e2e/debs.sh
+. "$ROOT/tests/e2e/debs.sh"
 
 # --- outer run ---------------------------------------------------------------
 
@@ -29,65 +31,18 @@ PACKAGES="courier-imap courier-pop courier-base courier-authdaemon
 # this one does not.
 HOST_LIBS="libgdbm6 libpam0g libgnutls30 libpcre3 libcrypt1"
 
-first_file() {
-	local f
-	for f in "$@"; do
-		[ -f "$f" ] && { echo "$f"; return 0; }
-	done
-	return 1
-}
-
-# Fetches PACKAGES with apt-get download into build/e2e-cache and unpacks
-# them into one tree under build/; prints the tree's path.  One function,
-# so that a shared helper can take its place.
+# Fetches PACKAGES (and HOST_LIBS the host lacks) with apt-get download
+# and unpacks them into one tree under build/debs (tests/e2e/debs.sh);
+# prints the tree's path.
 fetch_courier() {
-	local dir=$ROOT/build/courier-root cache=$ROOT/build/e2e-cache
-	local log want p deb debs=()
-
+	local p want
 	want=$PACKAGES
 	for p in $HOST_LIBS; do
 		dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null |
 		    grep -q ' installed$' || want="$want $p"
 	done
-	# one line, one blank between names
-	want=$(printf '%s\n' $want | paste -sd ' ')
-	if [ -f "$dir/.packages" ] && [ "$(cat "$dir/.packages")" = "$want" ]
-	then
-		echo "$dir"
-		return 0
-	fi
-	mkdir -p "$cache" || return 1
-	log=$cache/courier-apt.log
-	: >"$log"
-	for p in $want; do
-		deb=$(first_file "$cache/${p}"_*.deb \
-		    /var/cache/apt/archives/"${p}"_*.deb)
-		if [ -z "$deb" ]; then
-			# apt-get download needs the package lists.
-			(cd "$cache" && timeout 60 apt-get download -q "$p") \
-			    >>"$log" 2>&1 ||
-			    { timeout 120 apt-get update -qq >>"$log" 2>&1 &&
-			    (cd "$cache" && timeout 60 apt-get download -q \
-			    "$p") >>"$log" 2>&1; }
-			deb=$(first_file "$cache/${p}"_*.deb)
-		fi
-		if [ -z "$deb" ]; then
-			echo "cannot download $p with apt-get download:" >&2
-			sed 's/^/  /' "$log" >&2
-			return 1
-		fi
-		debs+=("$deb")
-	done
-	# Another run may unpack at the same time: the first rename wins.
-	rm -rf "$dir.$$"
-	mkdir -p "$dir.$$" || return 1
-	for deb in "${debs[@]}"; do
-		dpkg-deb -x "$deb" "$dir.$$" || return 1
-	done
-	echo "$want" >"$dir.$$/.packages"
-	rm -rf "$dir"
-	mv -T "$dir.$$" "$dir" 2>/dev/null || rm -rf "$dir.$$"
-	[ -x "$dir/usr/lib/courier/courier/imaplogin" ] && echo "$dir"
+	# shellcheck disable=SC2086 # one word per package
+	debs_unpack courier $want
 }
 
 setup_failed() {
