@@ -538,4 +538,25 @@ done
 pgrep -x couriertcpd >/dev/null && miss "couriertcpd still runs after stop"
 end
 
+begin "a Debian start script whose couriertcpd line courier-start does not know: a warning, Debian's script runs unchanged, POP3 logins go on without records"
+mark=$(log_mark)
+# As an upgrade might leave it: the server named differently.
+sed 's|\$libexecdir/courier/courierpop3d \${MAILDIRPATH}|$libexecdir/courier/./courierpop3d ${MAILDIRPATH}|' \
+    /usr/lib/courier/pop3d-ssl >"$T/pop3d-ssl.new" &&
+    cat "$T/pop3d-ssl.new" >/usr/lib/courier/pop3d-ssl ||
+	miss "cannot change /usr/lib/courier/pop3d-ssl"
+timeout 30 /usr/sbin/authdaemond start >/dev/null 2>&1
+line=$(printf '%s\n' "${START[@]}" | grep 'start pop3d-ssl$')
+# shellcheck disable=SC2086 # the documented line, split as systemd does
+timeout 30 $line >"$T/start.log" 2>&1 || miss "'$line' failed: $(tr '\n' ' ' <"$T/start.log")"
+grep -qE '^courier-start\[[0-9]+\]: warning: /usr/lib/courier/pop3d-ssl does not run courierpop3login and courier/courierpop3d as this script expects; running it unchanged, without relay control$' \
+    "$T/start.log" || miss "no warning: '$(tr '\n' ' ' <"$T/start.log")'"
+wait_port 127.0.0.1 995 || miss "nothing listens on port 995"
+expect_has "POP3S" "$(mail 127.0.0.12 pop3s://127.0.0.1/1 bob bob-secret -k)" "hello bob"
+expect "record 127.0.0.12" "$(record 127.0.0.12)" none
+logged_since "$mark" 'relay-ctrl-' >/dev/null && miss "relayctl ran: $(logged_since "$mark" 'relay-ctrl-' | head -n 1)"
+timeout 30 /usr/sbin/pop3d-ssl stop >/dev/null 2>&1 || miss "pop3d-ssl stop failed"
+timeout 30 /usr/sbin/authdaemond stop >/dev/null 2>&1
+end
+
 finish
