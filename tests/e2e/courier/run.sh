@@ -159,12 +159,13 @@ wait_port() {
 	return 1
 }
 
+CLIENT_NS=()	# a command prefix: the client host's namespace, if any
 # curl as the mail client, from source address SRC; prints what it
 # fetched, or "curl: exit N" when it failed (67: the login was refused).
 mail() {	# SRC URL USER PASS [CURL-OPTIONS...]
 	local src=$1 url=$2 user=$3 pass=$4 out rc
 	shift 4
-	out=$(timeout 30 curl -sS --max-time 25 --interface "$src" \
+	out=$(timeout 30 "${CLIENT_NS[@]}" curl -sS --max-time 25 --interface "$src" \
 	    -u "$user:$pass" "$@" "$url" 2>&1)
 	rc=$?
 	if [ $rc = 0 ]; then
@@ -469,6 +470,29 @@ st=$(timeout 10 /usr/local/bin/relayctl status 2>&1)
 expect "127.0.0.2" "$(printf '%s\n' "$st" | awk '$1 == "127.0.0.2" { print $4 }')" alice
 expect "127.0.0.3" "$(printf '%s\n' "$st" | awk '$1 == "127.0.0.3" { print $4 }')" bob
 expect_has "summary" "$st" "6 allowed, 0 stale"
+end
+
+begin "a client host on a veth pair: IMAP from 192.0.2.7 and POP3 from 2001:db8::7 show up in relayctl status with their users"
+if ip netns add client &&
+    ip link add v0 type veth peer name v1 netns client &&
+    ip addr add 192.0.2.1/24 dev v0 &&
+    ip -6 addr add 2001:db8::1/64 dev v0 nodad &&
+    ip link set v0 up &&
+    ip netns exec client sh -c 'ip link set lo up &&
+	ip addr add 192.0.2.7/24 dev v1 &&
+	ip -6 addr add 2001:db8::7/64 dev v1 nodad && ip link set v1 up'; then
+	CLIENT_NS=(ip netns exec client)
+	expect_has "IMAP" "$(mail 192.0.2.7 'imap://192.0.2.1/INBOX;MAILINDEX=1' alice alice-secret)" "$MSG"
+	expect_has "POP3" "$(mail 2001:db8::7 'pop3://[2001:db8::1]/1' bob bob-secret)" "hello bob"
+	CLIENT_NS=()
+	st=$(timeout 10 /usr/local/bin/relayctl status 192.0.2.7 2001:db8::7 2>&1)
+	expect "status exit (0: both allowed)" "$?" 0
+	expect "192.0.2.7" "$(printf '%s\n' "$st" | awk '$1 == "192.0.2.7" { print $4 }')" alice
+	expect "2001:db8::7" "$(printf '%s\n' "$st" | awk '$1 == "2001:db8::7" { print $4 }')" bob
+	expect "check for 192.0.2.7" "$(check_as_smtp 192.0.2.7)" "/alice"
+else
+	miss "cannot make the veth pair to a client namespace"
+fi
 end
 
 begin "spool missing: IMAP and POP3 logins from 127.0.0.8 go on, no record, the warning reaches syslog"
