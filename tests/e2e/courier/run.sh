@@ -6,8 +6,9 @@
 # tests/suites/62-e2e-courier.sh (make check, make e2e).
 #
 # The outer run fetches the packages with apt-get download and unpacks them
-# under build/debs (tests/e2e/debs.sh; they are never installed), then starts the inner run under a
-# watchdog in private mount, network and PID namespaces.  The inner run lays
+# under build/debs (tests/e2e/debs.sh; they are never installed), then
+# starts the inner run under a watchdog in private mount, network and PID
+# namespaces.  The inner run lays
 # the unpacked /usr and /etc and a /var and /dev of its own over the real
 # ones (overlays whose upper layers are in a temporary directory), installs
 # relayctl there as install.sh does, starts the servers, plays the cases and
@@ -61,7 +62,6 @@ outer() {
 		setup_failed "make relayctl failed"
 	unshare -m -n -p -f --mount-proc true 2>/dev/null ||
 		setup_failed "unshare -m -n -p -f is not permitted here; the Courier servers must not run in the host's namespaces"
-	grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null
 	grep -qw overlay /proc/filesystems ||
 		setup_failed "no overlay file system: Courier's unpacked /usr and /etc cannot be laid over the real ones"
 	start=$SECONDS
@@ -184,7 +184,7 @@ record() {
 	fi
 }
 
-record_mode() { stat -c '%a %U' "$SPOOL/$1" 2>/dev/null || echo none; }
+record_mode() { stat -c '%a %u' "$SPOOL/$1" 2>/dev/null || echo none; }
 
 # The SMTP side: relay-ctrl-check as another uid, reached through the
 # descriptor relay-ctrl-chdir opened as root, as tcpserver would run it.
@@ -250,15 +250,12 @@ if ! getent passwd courier >/dev/null; then
 	echo "courier:x:$id:$id:Courier:/var/lib/courier:/usr/sbin/nologin" >>/etc/passwd
 	getent group courier >/dev/null || echo "courier:x:$id:" >>/etc/group
 fi
-ALICE_UID=$(free_id 2901)
-echo "alice:x:$ALICE_UID:$ALICE_UID::$T/home/alice:/usr/sbin/nologin" >>/etc/passwd
-echo "alice:x:$ALICE_UID:" >>/etc/group
-BOB_UID=$(free_id $((ALICE_UID + 1)))
-echo "bob:x:$BOB_UID:$BOB_UID::$T/home/bob:/usr/sbin/nologin" >>/etc/passwd
-echo "bob:x:$BOB_UID:" >>/etc/group
-SMTP_UID=$(free_id $((BOB_UID + 1)))
-echo "smtp:x:$SMTP_UID:$SMTP_UID::/nonexistent:/usr/sbin/nologin" >>/etc/passwd
-echo "smtp:x:$SMTP_UID:" >>/etc/group
+# The mail users and the SMTP server's user: numeric ids no account has
+# (userdb gives Courier the ids; no name is needed).
+declare -A UID_OF
+UID_OF[alice]=$(free_id 2901)
+UID_OF[bob]=$(free_id $((UID_OF[alice] + 1)))
+SMTP_UID=$(free_id $((UID_OF[bob] + 1)))
 chown courier:courier /var/lib/courier
 # usr/lib/tmpfiles.d/courier-*.conf: "d PATH MODE USER GROUP"
 while read -r type path mode user group _; do
@@ -282,8 +279,8 @@ for u in alice bob; do
 	printf 'From: relayctl@relayctl.test\r\nSubject: for %s\r\n\r\nhello %s, from the relayctl test\r\n' \
 	    "$u" "$u" >"$home/Maildir/new/1000000000.1.relayctl"
 done
-chown -R alice:alice "$T/home/alice"
-chown -R bob:bob "$T/home/bob"
+chown -R "${UID_OF[alice]}:${UID_OF[alice]}" "$T/home/alice"
+chown -R "${UID_OF[bob]}:${UID_OF[bob]}" "$T/home/bob"
 chmod 0755 "$T/home"
 sed -i 's/^authmodulelist=.*/authmodulelist="authuserdb"/' /etc/courier/authdaemonrc
 (
@@ -292,7 +289,7 @@ sed -i 's/^authmodulelist=.*/authmodulelist="authuserdb"/' /etc/courier/authdaem
 		pw=$(echo "$u-secret" | /usr/sbin/userdbpw -md5) ||
 			exit 1
 		printf '%s\tuid=%s|gid=%s|home=%s|systempw=%s\n' "$u" \
-		    "$(id -u $u)" "$(id -g $u)" "$T/home/$u" "$pw"
+		    "${UID_OF[$u]}" "${UID_OF[$u]}" "$T/home/$u" "$pw"
 	done >/etc/courier/userdb
 ) || miss "userdbpw failed"
 timeout 30 /usr/sbin/makeuserdb >"$T/makeuserdb.log" 2>&1 ||
@@ -378,7 +375,7 @@ end
 
 begin "IMAP login wrote record 127.0.0.2 (not ::ffff:127.0.0.2) with the user from AUTHENTICATED, mode 0644"
 expect "record 127.0.0.2" "$(record 127.0.0.2)" "USER=alice|"
-expect "mode and owner" "$(record_mode 127.0.0.2)" "644 alice"
+expect "mode and owner" "$(record_mode 127.0.0.2)" "644 ${UID_OF[alice]}"
 expect "records" "$(ls -A "$SPOOL" | tr '\n' ' ')" "127.0.0.2 "
 end
 
@@ -421,7 +418,7 @@ expect "record 127.0.0.7" "$(record 127.0.0.7)" none
 end
 
 begin "no spool descriptor in the sessions' processes: the mail user's (IMAP, IMAPS) nor couriertls's (uid courier), checked while they run"
-got=$(timeout 30 python3 - "$SPOOL" "$(id -u alice)" "$(id -u courier)" <<'EOF' 2>&1
+got=$(timeout 30 python3 - "$SPOOL" "${UID_OF[alice]}" "$(id -u courier)" <<'EOF' 2>&1
 import imaplib, os, socket, ssl, sys
 spool, uids = sys.argv[1], [int(u) for u in sys.argv[2:]]
 real = socket.create_connection
