@@ -405,9 +405,12 @@ expect_has "FETCH from ::1" "$(mail ::1 'imaps://[::1]/INBOX;MAILINDEX=1' alice 
 expect "record ::1" "$(record ::1)" "USER=alice|"
 end
 
-begin "POP3S (pop3d-ssl) from 127.0.0.6: the message is retrieved, record 127.0.0.6"
+begin "POP3S (pop3d-ssl) and POP3 STLS on port 110 from 127.0.0.6: the message is retrieved, record 127.0.0.6"
 expect_has "RETR" "$(mail 127.0.0.6 pop3s://127.0.0.1/1 bob bob-secret -k)" "hello bob"
 expect "record 127.0.0.6" "$(record 127.0.0.6)" "USER=bob|"
+rm -f "$SPOOL/127.0.0.6"
+expect_has "RETR after STLS" "$(mail 127.0.0.6 pop3://127.0.0.1/1 bob bob-secret --ssl-reqd -k)" "hello bob"
+expect "record 127.0.0.6 again" "$(record 127.0.0.6)" "USER=bob|"
 end
 
 begin "wrong password (IMAP, POP3, IMAPS from 127.0.0.7): refused, no record"
