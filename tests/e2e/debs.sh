@@ -29,11 +29,12 @@
 
 DEBS_ROOT=${DEBS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/debs}
 
-# The cached .deb of one package, or nothing.
+# The newest cached .deb of one package, or nothing.
 debs_cached() {
-	local f
-	for f in "$DEBS_ROOT/cache/$1"_*.deb /var/cache/apt/archives/"$1"_*.deb; do
-		[ -f "$f" ] && { echo "$f"; return 0; }
+	local d
+	for d in "$DEBS_ROOT/cache" /var/cache/apt/archives; do
+		# shellcheck disable=SC2012 # apt-get download's names have no newline
+		ls -t "$d/$1"_*.deb 2>/dev/null | head -n 1 | grep . && return 0
 	done
 	return 1
 }
@@ -62,8 +63,10 @@ debs_unpack() {
 	shift
 	mkdir -p "$DEBS_ROOT/cache" || return 1
 	for p in "$@"; do
-		debs_cached "$p" >/dev/null || want+=("$p")
+		debs_cached "$p" >/dev/null || want=("$@")
 	done
+	# All of them again when one is missing: packages of one source
+	# must come in one version.
 	[ ${#want[@]} -eq 0 ] || debs_download "${want[@]}" || return 1
 	for p in "$@"; do
 		f=$(debs_cached "$p") || {

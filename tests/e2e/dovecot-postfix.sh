@@ -37,8 +37,26 @@ setup_failed() {
 	exit 1
 }
 
+# What of the host the servers could touch if they ran outside their
+# namespaces: their users, configuration, state and programs.
+host_state() {
+	local f
+	for f in /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/postfix \
+	    /etc/dovecot /etc/aliases /etc/mailname /var/spool/postfix \
+	    /var/lib/postfix /var/lib/dovecot /run/dovecot /usr/sbin/postfix \
+	    /usr/sbin/dovecot /usr/lib/postfix /usr/lib/dovecot; do
+		if [ -d "$f" ]; then
+			find "$f" -printf '%p %y %m %u %s %T@\n' | sort
+		elif [ -e "$f" ]; then
+			echo "$f $(stat -c '%a %u %s %Y' "$f") $(sha256sum <"$f")"
+		else
+			echo "$f absent"
+		fi
+	done
+}
+
 outer() {
-	local bin=${1:-./relayctl} out rc tree
+	local bin=${1:-./relayctl} out rc tree before after verdict p f
 
 	# Postfix's master and Dovecot's must start as root, and only root
 	# may make the namespaces they run in.
@@ -51,6 +69,7 @@ outer() {
 	tree=$(debs_unpack dovecot-postfix $SERVERS) ||
 	    setup_failed "cannot fetch $SERVERS with apt-get download (above)"
 	out=$(mktemp) || exit 111
+	before=$(host_state)
 	# timeout signals its whole process group; the inner run's trap
 	# then stops the servers, which have left that group.
 	E2E_INNER=1 E2E_TREE=$tree \
@@ -58,9 +77,25 @@ outer() {
 	    bash "$ROOT/tests/e2e/dovecot-postfix.sh" \
 	    "$(readlink -f "$bin")" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	e2e_verdict "$SUITE" "$WATCHDOG" "$out" "$rc"
+	verdict=$(e2e_verdict "$SUITE" "$WATCHDOG" "$out" "$rc")
 	rc=$?
+	[ -z "$verdict" ] || echo "$verdict"
+	read -r p f <<<"$( { cat "$out"; echo "$verdict"; } |
+	    sed -nE "s/^$SUITE: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p" |
+	    tail -n 1)"
 	rm -f "$out"
+	after=$(host_state)
+	if [ "$before" = "$after" ]; then
+		echo "PASS host: its users, /etc/postfix, /etc/dovecot, the" \
+		    "servers' state and programs are as they were"
+		p=$((p + 1))
+	else
+		echo "FAIL host: the run changed the host (< before, > after):"
+		diff <(echo "$before") <(echo "$after") | grep '^[<>]' | head -n 10
+		f=$((f + 1))
+		rc=1
+	fi
+	echo "$SUITE: $p passed, $f failed (with the host check)"
 	exit "$rc"
 }
 
