@@ -52,8 +52,32 @@ setup_failed() {
 	exit 1
 }
 
+# What of the host the run could touch if it ran outside its namespaces:
+# users, Courier's and relayctl's configuration, state and programs, the
+# wiring's files, the syslog socket.
+host_state() {
+	local f
+	for f in /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/courier \
+	    /etc/relay-ctrl /etc/default/imapd /etc/default/imapd-ssl \
+	    /etc/default/pop3d /etc/default/pop3d-ssl /etc/cron.d/relay-ctrl \
+	    /var/spool/relay-ctrl /var/lib/courier /run/courier \
+	    /usr/local/bin/relayctl /usr/local/bin/relay-ctrl-chdir \
+	    /usr/local/libexec/relayctl /usr/lib/courier /usr/sbin/couriertcpd \
+	    /usr/bin/imapd /dev/log; do
+		if [ -d "$f" ]; then
+			find "$f" -printf '%p %y %m %u %s %T@\n' | sort
+		elif [ -e "$f" ] || [ -L "$f" ]; then
+			echo "$f $(stat -c '%F %a %u %s %Y' "$f") $(sha256sum <"$f" 2>/dev/null)"
+		else
+			echo "$f absent"
+		fi
+	done
+	find /etc/systemd/system -path '*courier*' -printf '%p %y %m %s %T@\n' 2>/dev/null | sort
+}
+
 outer() {
-	local bin=${1:-./relayctl} tree out rc left start t
+	local bin=${1:-./relayctl} tree out rc left start t before after
+	local verdict p f
 
 	if [ "$(id -u)" != 0 ]; then
 		setup_failed "Courier's servers start as root and the test needs private mount, network and PID namespaces; run make check as root (CI does)"
@@ -71,20 +95,39 @@ outer() {
 	t=$(mktemp -d /tmp/relayctl-courier.XXXXXX) || exit 111
 	chmod 0755 "$t"
 	out=$(mktemp) || exit 111
+	before=$(host_state)
 	# timeout signals the process group; the inner run is PID 1 of its
 	# namespace and exits on TERM, and every server dies with it.
 	E2E_INNER=1 E2E_TREE=$tree E2E_T=$t E2E_BIN=$(readlink -f "$bin") \
 	    timeout -k 10 "$left" unshare -m -n -p -f --mount-proc \
 	    bash "$ROOT/tests/e2e/courier/run.sh" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	e2e_verdict "$SUITE" "$WATCHDOG" "$out" "$rc"
+	verdict=$(e2e_verdict "$SUITE" "$WATCHDOG" "$out" "$rc")
 	rc=$?
+	[ -z "$verdict" ] || echo "$verdict"
+	read -r p f <<<"$( { cat "$out"; echo "$verdict"; } |
+	    sed -nE "s/^$SUITE: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p" |
+	    tail -n 1)"
+	rm -f "$out"
+	after=$(host_state)
+	left=$(pgrep -a -f "$t" 2>/dev/null)
+	if [ "$before" = "$after" ] && [ -z "$left" ]; then
+		echo "PASS host: its users, Courier's and relayctl's files, state" \
+		    "and programs are as they were, and no process of the run is left"
+		p=$((p + 1))
+	else
+		echo "FAIL host: the run changed the host (< before, > after) or left processes:"
+		diff <(echo "$before") <(echo "$after") | grep '^[<>]' | head -n 10
+		[ -z "$left" ] || printf '%s\n' "$left" | head -n 5
+		f=$((f + 1))
+		rc=1
+	fi
+	echo "$SUITE: $p passed, $f failed (with the host check)"
 	if [ -n "${E2E_KEEP:-}" ]; then
 		echo "note: kept $t"
 	else
 		rm -rf "$t"
 	fi
-	rm -f "$out"
 	exit "$rc"
 }
 
