@@ -282,7 +282,7 @@ for f in /usr/sbin/couriertcpd /usr/lib/courier/courier/imaplogin \
 	fi
 done
 command -v perl >/dev/null || miss "no perl: Debian's makeuserdb is a Perl script"
-command -v curl >/dev/null || miss "no curl (tests/deps.sh installs it)"
+command -v curl >/dev/null || miss "no curl, the mail client of this suite (apt-get install curl)"
 end
 [ -z "$why" ] || finish
 
