@@ -31,7 +31,7 @@ address@@lib/address.c@@return "it is not a numeric IPv4 or IPv6 address";@@{ st
 # a record dated ahead is not fresh
 upperbound@@lib/spool.c@@return mtime > now - expiry && mtime <= now + skew;@@return mtime > now - expiry;
 # issue 13, item 1: refresh in place only a single link ...
-nlink@@lib/spool.c@@S_ISREG(st.st_mode) && st.st_nlink == 1 &&@@S_ISREG(st.st_mode) &&
+nlink@@lib/spool.c@@st.st_nlink == 1 && @@
 # ... that we own
 owner@@lib/spool.c@@st.st_uid == geteuid() &&@@
 # issue 13, item 3: a file-size limit is EFBIG, not death by SIGXFSZ ...
