@@ -126,7 +126,7 @@ open(p, "w").write(s.replace(old, new))
 	for label in $(printf '%s\n' "$hnew" | head -n 4); do
 		grep -m 1 -F "FAIL $label " "$M/hostile.out" | cut -c1-160
 	done
-	printf '%s\n' "$bnew" | head -n 2 | sed 's/^/FAIL: /' | cut -c1-160
+	[ -z "$bnew" ] || printf '%s\n' "$bnew" | head -n 2 | sed 's/^/FAIL: /' | cut -c1-160
 	if [ -n "$hnew$bnew$fnew" ]; then
 		caught=$((caught + 1))
 	else
