@@ -289,7 +289,9 @@ check_path() {
 	fi
 }
 
-for d in "$bindir" "$mandir" "$confdir" "$spooldir" "${spooldir:+$spooldir/allow}" "$crondir" "$unitdir"; do
+# allow/ is 0777 on purpose and gets no file from install.sh: only the
+# directory that holds it is checked.
+for d in "$bindir" "$mandir" "$confdir" "$spooldir" "$crondir" "$unitdir"; do
 	[ -z "$d" ] || check_path "$d"
 done
 
@@ -415,7 +417,6 @@ make_dir() {
 # new_tmp DIR: a fresh file in DIR that no one else can have planted.
 tmp=
 tmpd=
-text_tmp=
 new_tmp() {
 	tmp=$(mktemp "$1/.relayctl.XXXXXXXX")
 }
@@ -447,15 +448,21 @@ put_file() {
 	installed "$to" "installed (mode $mode)"
 }
 
-# put_text FILE MODE TEXT: put_file for a file install.sh writes itself.
+# put_text FILE MODE TEXT: put_file for a file install.sh writes itself
+# (mode 0644 only).
 put_text() {
+	if [ -f "$1" ] && [ ! -h "$1" ] && printf '%s\n' "$3" | cmp -s - "$1" &&
+	    [ "$(perm_of "$1")" = -rw-r--r-- ] && right_owner "$1"; then
+		kept "$1"
+		return 0
+	fi
 	new_tmp "$(dirname "$1")"
 	printf '%s\n' "$3" >"$tmp"
-	text_tmp=$tmp
+	chmod "$2" "$tmp"
+	[ "$is_root" = no ] || chown 0:0 "$tmp"
+	put_in_place "$tmp" "$1"
 	tmp=
-	put_file "$text_tmp" "$1" "$2" -rw-r--r--
-	rm -f "$text_tmp"
-	text_tmp=
+	installed "$1" "installed (mode $2)"
 }
 
 # A file that is not our link (relay-ctrl 3.2's program, say) is kept as
@@ -515,8 +522,11 @@ put_config() {
 # judges them.
 spool_dir() {
 	dir=$1 mode=$2
-	check_path "$dir"
-	if [ -d "$dir" ] && [ ! -h "$dir" ]; then
+	check_path "$(dirname "$dir")"
+	if [ -h "$dir" ]; then
+		die_temp "$dir is a symbolic link; left as it is (the spool must be a directory of its own)"
+	fi
+	if [ -d "$dir" ]; then
 		kept "$dir"
 		return 0
 	fi
@@ -614,11 +624,15 @@ EOF
 # systemd is PID 1: the timer is enabled and started, and a cron file that
 # an older install.sh wrote (the same line without the systemd guard) goes.
 start_timer() {
-	if [ "$units_changed" = yes ]; then
-		systemctl daemon-reload
-	fi
+	running=no
 	if systemctl -q is-enabled relay-ctrl-age.timer 2>/dev/null &&
 	    systemctl -q is-active relay-ctrl-age.timer 2>/dev/null; then
+		running=yes
+	fi
+	if [ "$units_changed" = yes ] || [ "$running" = no ]; then
+		systemctl daemon-reload
+	fi
+	if [ "$running" = yes ]; then
 		kept "relay-ctrl-age.timer" "enabled and running"
 	else
 		systemctl enable --now relay-ctrl-age.timer
@@ -654,7 +668,6 @@ on_exit() {
 	rc=$?
 	[ -z "$tmp" ] || rm -f "$tmp"
 	[ -z "$tmpd" ] || rm -rf "$tmpd"
-	[ -z "$text_tmp" ] || rm -f "$text_tmp"
 	if [ "$rc" -ne 0 ] && [ "$started" = yes ]; then
 		printf '%s: fatal: a step failed (see the message above) after %s changes; they stay in place, and running ./install.sh again after fixing the cause completes the %s\n' \
 		    "$me" "$changed" "$action" >&2

@@ -25,11 +25,14 @@ trap 'rm -rf "$work"' EXIT
 # install.sh rebuild in the middle of a test; the binary is the newest file.
 src=$work/src
 mkdir "$src"
-cp -R install.sh Makefile relayctl.c applets lib man relayctl "$src/"
+cp -R install.sh Makefile relayctl.c applets lib man systemd relayctl "$src/"
 touch "$src/relayctl"
 chmod -R a+rX "$src"
 inst=$src/install.sh
 names=$("$src/relayctl" --list)
+# The unit files install.sh puts beside the cron file (udp's only with its applet).
+units="relay-ctrl-age.service relay-ctrl-age.timer"
+grep -qx udp <<<"$names" && units="$units relay-ctrl-udp.service"
 version=$("$src/relayctl" --version)
 pages=$(cd man && ls ./*.8 | sed 's:^\./::')
 
@@ -82,6 +85,11 @@ expected() {
 		echo "d 755 etc/relay-ctrl"
 		echo "f 644 etc/relay-ctrl/RELAY_CTRL_DIR"
 		echo "f 644 etc/relay-ctrl/RELAY_CTRL_EXPIRY"
+		echo "d 755 etc/systemd"
+		echo "d 755 etc/systemd/system"
+		for u in $units; do
+			echo "f 644 etc/systemd/system/$u"
+		done
 		echo "d 755 var"
 		echo "d 755 var/spool"
 		echo "d 700 var/spool/relay-ctrl"
@@ -209,8 +217,26 @@ check "the installed man pages are man/*.8" test "$ok" = yes
 check "RELAY_CTRL_DIR is /var/spool/relay-ctrl/allow" \
 	test "$(cat "$d/etc/relay-ctrl/RELAY_CTRL_DIR")" = /var/spool/relay-ctrl/allow
 check "RELAY_CTRL_EXPIRY is 900" test "$(cat "$d/etc/relay-ctrl/RELAY_CTRL_EXPIRY")" = 900
-check "the cron line runs relay-ctrl-age every minute as root" \
-	grep -qx '\* \* \* \* \* root /usr/local/bin/relay-ctrl-age' "$d/etc/cron.d/relay-ctrl"
+check "the cron line runs relay-ctrl-age every minute as root, unless systemd runs the timer" \
+	grep -qx '\* \* \* \* \* root systemctl -q is-active relay-ctrl-age.timer 2>/dev/null || /usr/local/bin/relay-ctrl-age' "$d/etc/cron.d/relay-ctrl"
+check "the age unit runs /usr/local/bin/relay-ctrl-age" \
+	grep -qx 'ExecStart=/usr/local/bin/relay-ctrl-age' "$d/etc/systemd/system/relay-ctrl-age.service"
+check "the timer starts it every minute" grep -qx 'OnCalendar=minutely' "$d/etc/systemd/system/relay-ctrl-age.timer"
+ok=yes
+for w in ProtectSystem=strict ReadWritePaths=/var/spool/relay-ctrl PrivateNetwork=yes NoNewPrivileges=yes \
+    ProtectHome=yes PrivateTmp=yes RestrictAddressFamilies=AF_UNIX; do
+	grep -qx "$w" "$d/etc/systemd/system/relay-ctrl-age.service" || { ok=no; echo "    missing: $w"; }
+done
+check "the age service has the hardening of a root job that only needs the spool" test "$ok" = yes
+ok=yes
+for w in 'ExecStart=/usr/local/bin/relay-ctrl-chdir /usr/local/bin/relay-ctrl-udp' 'Environment=UID=65534 GID=65534' \
+    ProtectSystem=strict ReadWritePaths=/var/spool/relay-ctrl NoNewPrivileges=yes ProtectHome=yes PrivateTmp=yes \
+    'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX'; do
+	grep -qxF "$w" systemd/relay-ctrl-udp.service ||
+		grep -qxF "$w" <(sed 's|@BINDIR@|/usr/local/bin|g' systemd/relay-ctrl-udp.service) || { ok=no; echo "    missing: $w"; }
+done
+grep -q '^PrivateNetwork=yes' systemd/relay-ctrl-udp.service && { ok=no; echo "    the udp receiver needs the network"; }
+check "the udp unit runs chdir then udp as root, drops to 65534, the same hardening with the network" test "$ok" = yes
 if [ "$is_root" = yes ]; then
 	others=$(find "$d" -mindepth 1 ! -uid 0 -o -mindepth 1 ! -gid 0)
 	check "as root every installed file belongs to root:root" test -z "$others"
@@ -255,7 +281,7 @@ esac
 changed_lines=$(grep -E '^install.sh: /.*: ' "$work/second.log" | grep -v -E ': (unchanged|kept as it is.*)$')
 check "the second run reports every item unchanged or kept" test -z "$changed_lines"
 items=$(grep -cE '^install.sh: /.*: (unchanged|kept as it is.*)$' "$work/second.log")
-want_items=$((1 + 2 * $(wc -w <<<"$names") + $(wc -w <<<"$pages") + 2 + 2 + 1))
+want_items=$((1 + 2 * $(wc -w <<<"$names") + $(wc -w <<<"$pages") + 2 + 2 + 1 + $(wc -w <<<"$units")))
 check "the second run reports each of the $want_items items once ($items)" test "$items" = "$want_items"
 
 # Configuration belongs to the admin; a missing file comes back.
@@ -354,7 +380,9 @@ else
 	fail "--prefix /opt/relayctl (< expected, > installed)" "$(diff <(echo "$want") <(echo "$got"))"
 fi
 check "--prefix: the cron line names /opt/relayctl/bin/relay-ctrl-age" \
-	grep -qx '\* \* \* \* \* root /opt/relayctl/bin/relay-ctrl-age' "$d/etc/cron.d/relay-ctrl"
+	grep -qx '\* \* \* \* \* root .* || /opt/relayctl/bin/relay-ctrl-age' "$d/etc/cron.d/relay-ctrl"
+check "--prefix: the unit names /opt/relayctl/bin/relay-ctrl-age" \
+	grep -qx 'ExecStart=/opt/relayctl/bin/relay-ctrl-age' "$d/etc/systemd/system/relay-ctrl-age.service"
 check "--prefix: the printed wiring names /opt/relayctl/bin" \
 	grep -q '/opt/relayctl/bin/relay-ctrl-check' "$work/opt.log"
 
@@ -586,7 +614,11 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 		export PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
 		cd /
 		had_cron=no
-		[ -d /etc/cron.d ] && had_cron=yes
+		PATH=$PATH:/usr/sbin:/sbin command -v cron >/dev/null || PATH=$PATH:/usr/sbin:/sbin command -v crond >/dev/null &&
+			had_cron=yes
+		had_systemctl=no
+		command -v systemctl >/dev/null && had_systemctl=yes
+		[ ! -d /run/systemd/system ] || { echo "skipped: systemd runs this host: the real install would enable its timer"; exit 0; }
 		"$inst" >"$ns/first" 2>&1 || { echo "FAIL: ./install.sh exited $?"; cat "$ns/first"; }
 		"$inst" >"$ns/second" 2>&1
 		tail -n 1 "$ns/second" | grep -q "^install.sh: nothing changed" &&
@@ -613,15 +645,30 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 		else
 			echo "skipped: man (man-db is not installed)"
 		fi
+		line="* * * * * root systemctl -q is-active relay-ctrl-age.timer 2>/dev/null || /usr/local/bin/relay-ctrl-age"
 		if [ "$had_cron" = yes ]; then
-			grep -qx "\* \* \* \* \* root /usr/local/bin/relay-ctrl-age" /etc/cron.d/relay-ctrl &&
-				echo "ok: /etc/cron.d/relay-ctrl runs relay-ctrl-age every minute" ||
+			grep -qxF "$line" /etc/cron.d/relay-ctrl && grep -q "age: a cron daemon runs here" "$ns/first" &&
+				echo "ok: with a cron daemon, /etc/cron.d/relay-ctrl runs relay-ctrl-age every minute" ||
 				echo "FAIL: /etc/cron.d/relay-ctrl"
 		else
-			[ ! -e /etc/cron.d ] &&
-				grep -q "no /etc/cron.d on this host: add .*/usr/local/bin/relay-ctrl-age" "$ns/first" &&
-				echo "ok: without /etc/cron.d, install.sh prints the crontab line and creates no cron.d" ||
-				echo "FAIL: without /etc/cron.d"
+			[ ! -e /etc/cron.d/relay-ctrl ] &&
+				grep -q "warning: relay-ctrl-age will not run: .*neither systemd as PID 1 nor a cron daemon.*add \"\* \* \* \* \* /usr/local/bin/relay-ctrl-age\" to root.s crontab" "$ns/first" &&
+				echo "ok: without systemd as PID 1 or cron, install.sh warns with the crontab line and writes no cron file" ||
+				{ echo "FAIL: without systemd or cron"; grep age "$ns/first"; }
+		fi
+		if [ "$had_systemctl" = yes ]; then
+			[ -f /etc/systemd/system/relay-ctrl-age.service ] && [ -f /etc/systemd/system/relay-ctrl-age.timer ] &&
+				[ ! -e /etc/systemd/system/timers.target.wants/relay-ctrl-age.timer ] &&
+				grep -q "systemd is installed but is not PID 1 here.*not enabled.*systemctl enable --now relay-ctrl-age.timer" "$ns/first" &&
+				echo "ok: systemd installed but not PID 1: the units are installed, not enabled, and it says how to enable them" ||
+				{ echo "FAIL: units where systemd is not PID 1"; ls -l /etc/systemd/system; grep age "$ns/first"; }
+			if command -v systemd-analyze >/dev/null; then
+				out=$(systemd-analyze verify /etc/systemd/system/relay-ctrl-age.service /etc/systemd/system/relay-ctrl-age.timer 2>&1) &&
+					[ -z "$out" ] && echo "ok: systemd-analyze verify: the installed age units" ||
+					{ echo "FAIL: systemd-analyze verify of the installed age units"; echo "$out"; }
+			else
+				echo "skipped: systemd-analyze verify of the installed units (systemd-analyze is not installed)"
+			fi
 		fi
 		[ "$(stat -c "%a %u" /var/spool/relay-ctrl)" = "700 0" ] &&
 			[ "$(stat -c "%a %u" /var/spool/relay-ctrl/allow)" = "777 0" ] &&
@@ -631,13 +678,48 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 			[ -f /etc/relay-ctrl/RELAY_CTRL_DIR ] && [ -f /var/spool/relay-ctrl/allow/192.0.2.7 ] &&
 			echo "ok: --uninstall removes the programs and keeps config and spool" ||
 			{ echo "FAIL: --uninstall"; cat "$ns/un"; }
-		# a host without cron.d (removed in the overlay only)
-		rm -rf /etc/cron.d
-		"$inst" >"$ns/nocron" 2>&1
-		[ ! -e /etc/cron.d ] &&
-			grep -q "no /etc/cron.d on this host: add .*\* \* \* \* \* /usr/local/bin/relay-ctrl-age" "$ns/nocron" &&
-			echo "ok: without /etc/cron.d, install.sh prints the crontab line and creates no cron.d" ||
-			{ echo "FAIL: without /etc/cron.d"; tail -n 5 "$ns/nocron"; }
+		# A cron daemon (a stand-in on PATH): the cron file, and no warning.
+		mkdir -p /usr/local/sbin
+		printf "#!/bin/sh\nexit 0\n" >/usr/local/sbin/cron
+		chmod 755 /usr/local/sbin/cron
+		"$inst" >"$ns/cron" 2>&1
+		grep -qxF "$line" /etc/cron.d/relay-ctrl && ! grep -q "will not run" "$ns/cron" &&
+			grep -q "age: a cron daemon runs here" "$ns/cron" &&
+			echo "ok: with a cron daemon, the cron file is installed and install.sh says so" ||
+			{ echo "FAIL: with a cron daemon"; grep age "$ns/cron"; }
+		# systemd as PID 1 (/run/systemd/system, and a systemctl that keeps
+		# its state in files): the timer, enabled and started; our cron file goes.
+		mount -t tmpfs tmpfs /run || exit 90
+		mkdir -p /run/systemd/system "$ns/sd"
+		cat >/usr/local/sbin/systemctl <<EOF
+#!/bin/sh
+echo "\$*" >>$ns/systemctl.calls
+case "\$*" in
+"-q is-enabled relay-ctrl-age.timer") test -e $ns/sd/enabled ;;
+"-q is-active relay-ctrl-age.timer") test -e $ns/sd/active ;;
+"enable --now relay-ctrl-age.timer") : >$ns/sd/enabled; : >$ns/sd/active ;;
+"disable --now relay-ctrl-age.timer") rm -f $ns/sd/enabled $ns/sd/active ;;
+esac
+EOF
+		chmod 755 /usr/local/sbin/systemctl
+		"$inst" >"$ns/sd1" 2>&1
+		grep -qx "enable --now relay-ctrl-age.timer" "$ns/systemctl.calls" && grep -qx "daemon-reload" "$ns/systemctl.calls" &&
+			grep -q "systemd runs this host, so relay-ctrl-age.timer runs relay-ctrl-age every minute" "$ns/sd1" &&
+			echo "ok: systemd as PID 1: daemon-reload, enable --now relay-ctrl-age.timer, and it says so" ||
+			{ echo "FAIL: systemd as PID 1"; cat "$ns/systemctl.calls"; grep age "$ns/sd1"; }
+		[ ! -e /etc/cron.d/relay-ctrl ] && grep -q "/etc/cron.d/relay-ctrl: removed: the systemd timer runs" "$ns/sd1" &&
+			echo "ok: systemd as PID 1: the cron file an earlier run wrote is removed" ||
+			echo "FAIL: systemd as PID 1: the cron file stays"
+		: >"$ns/systemctl.calls"
+		"$inst" >"$ns/sd2" 2>&1
+		tail -n 1 "$ns/sd2" | grep -q "^install.sh: nothing changed" && ! grep -q "enable\|reload" "$ns/systemctl.calls" &&
+			echo "ok: systemd as PID 1, run again: the timer is enabled and running, nothing changed" ||
+			{ echo "FAIL: systemd as PID 1, second run"; cat "$ns/systemctl.calls"; tail -n 3 "$ns/sd2"; }
+		"$inst" --uninstall >"$ns/sd-un" 2>&1
+		grep -qx "disable --now relay-ctrl-age.timer" "$ns/systemctl.calls" &&
+			[ ! -e /etc/systemd/system/relay-ctrl-age.timer ] && [ ! -e /etc/systemd/system/relay-ctrl-age.service ] &&
+			echo "ok: --uninstall stops and disables the timer and removes the units" ||
+			{ echo "FAIL: --uninstall with systemd as PID 1"; cat "$ns/systemctl.calls"; cat "$ns/sd-un"; }
 	' real-install "$ns" "$inst" >"$work/ns.log" 2>&1
 	rc=$?
 	if [ "$rc" = 90 ]; then
