@@ -108,6 +108,13 @@ if command -v shellcheck >/dev/null 2>&1; then
 else
 	fail "shellcheck is not installed (tests/deps.sh installs it)"
 fi
+if command -v shellcheck >/dev/null 2>&1; then
+	if out=$(shellcheck -s sh -o quote-safe-variables "$inst" 2>&1); then
+		pass "shellcheck -o quote-safe-variables: every variable expansion in install.sh is quoted"
+	else
+		fail "shellcheck -o quote-safe-variables install.sh" "$out"
+	fi
+fi
 check "install.sh is POSIX sh (#!/bin/sh, set -eu)" \
 	grep -qx 'set -eu' "$inst"
 if [ "$(head -n 1 "$inst")" = "#!/bin/sh" ]; then
@@ -512,6 +519,72 @@ EOF
 	fi
 fi
 
+# musl: what install.sh ships is the musl build; a binary linked with
+# glibc is what a host without musl gets, with a warning that says so.
+is_glibc() { LC_ALL=C grep -q -a GLIBC_ "$1"; }
+if command -v musl-gcc >/dev/null 2>&1; then
+	mkdir "$work/nomusl"
+	for f in "$work"/nocc/*; do
+		[ "${f##*/}" = musl-gcc ] || ln -s "$(readlink "$f")" "$work/nomusl/${f##*/}"
+	done
+	for t in make gcc; do ln -sf "$(command -v "$t")" "$work/nomusl/$t"; done
+	rm -f "$b/relayctl"
+	PATH=$work/nomusl make -s -C "$b" relayctl >/dev/null 2>&1
+	if is_glibc "$b/relayctl"; then
+		cp "$b/relayctl" "$work/glibc-relayctl"
+		# (b) no musl and no way to get it: the glibc build, installed, with its cost said.
+		PATH=$work/nomusl "$b/install.sh" --destdir "$b/root-glibc" >"$work/glibc.log" 2>&1
+		rc=$?
+		size=$(wc -c <"$b/relayctl")
+		if [ "$rc" = 0 ] && cmp -s "$b/relayctl" "$b/root-glibc/usr/local/bin/relayctl" &&
+		    grep -q "warning: .*built with glibc's static C library, not musl.*$size bytes.*2.76x.*installing it anyway" "$work/glibc.log"; then
+			pass "no musl anywhere: the glibc build is installed, with a warning giving its size ($size bytes) and its cost"
+		else
+			fail "no musl anywhere (exit $rc)" "$(grep -v ': installed' "$work/glibc.log" | tail -n 8)"
+		fi
+		# (c) musl is here now: a glibc binary newer than its sources is rebuilt.
+		touch "$b/relayctl"
+		"$b/install.sh" --destdir "$b/root-remusl" >"$work/remusl.log" 2>&1
+		rc=$?
+		if [ "$rc" = 0 ] && ! is_glibc "$b/root-remusl/usr/local/bin/relayctl" &&
+		    grep -q 'building .*built with glibc; musl-gcc is here now' "$work/remusl.log" &&
+		    ! grep -q "glibc's static C library" "$work/remusl.log"; then
+			pass "a glibc binary with musl-gcc on PATH: rebuilt with musl, then installed"
+		else
+			fail "a glibc binary with musl-gcc on PATH (exit $rc)" "$(grep -v ': installed' "$work/remusl.log" | tail -n 8)"
+		fi
+		# (a) as root on Debian without musl-tools: apt-get installs it
+		# (a stand-in that links the real musl-gcc), then the musl build.
+		if [ "$is_root" = yes ]; then
+			mkdir "$work/fakeapt2"
+			cat >"$work/fakeapt2/apt-get" <<EOF
+#!/bin/sh
+echo "\$*" >>"$work/apt2.calls"
+case "\$*" in *install*) ln -sf "$(command -v musl-gcc)" "$work/nomusl/musl-gcc" ;; esac
+exit 0
+EOF
+			chmod 755 "$work/fakeapt2/apt-get"
+			cp "$work/glibc-relayctl" "$b/relayctl"
+			touch "$b/relayctl"
+			PATH=$work/fakeapt2:$work/nomusl "$b/install.sh" --chroot "$work/jail-musl" >"$work/apt2.log" 2>&1
+			rc=$?
+			rm -f "$work/nomusl/musl-gcc"
+			got=$(grep install "$work/apt2.calls" 2>/dev/null)
+			if [ "$rc" = 0 ] && [ "${got##* }" = musl-tools ] && ! grep -q 'gcc libc6-dev\|make' <<<"$got" &&
+			    ! is_glibc "$work/jail-musl/bin/relayctl" && [ "$(wc -c <"$work/jail-musl/bin/relayctl")" -lt 65536 ] &&
+			    file "$work/jail-musl/bin/relayctl" | grep -q 'statically linked'; then
+				pass "as root, gcc but no musl: apt-get installs musl-tools only, and the musl build (under 64 KiB, static) is installed"
+			else
+				fail "as root, gcc but no musl (exit $rc, apt-get: $got)" "$(grep -v ': installed\|unchanged' "$work/apt2.log" | tail -n 8)"
+			fi
+		fi
+	else
+		skip "the glibc fallback (gcc -static did not give a glibc binary here)"
+	fi
+else
+	fail "musl-gcc is not installed (tests/deps.sh installs musl-tools)"
+fi
+
 # ---------------------------------------------------------------- chroot
 
 chroot=$(command -v chroot)
@@ -771,6 +844,132 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 	fi
 else
 	skip "a full disk (needs root for a small tmpfs)"
+fi
+
+# ------------------------------------------------- planted links (SECURITY)
+
+# A victim outside the tree: a directory that must stay empty and a file
+# that must keep its bytes and its mode.
+victim=$work/victim
+mkdir "$victim"
+printf 'secret\n' >"$victim/file"
+chmod 600 "$victim/file"
+victim_state() {
+	(cd "$victim" && find . -printf '%p %y %m %s %T@\n' | sort; cat file)
+}
+victim_before=$(victim_state)
+
+# A link planted where a directory of the tree goes, under DESTDIR: the
+# run refuses before it changes anything, and nothing lands in the victim.
+for rel in etc/relay-ctrl usr/local/bin usr/local/share/man/man8 etc/cron.d etc/systemd/system var/spool/relay-ctrl; do
+	d=$work/plant-${rel//\//-}
+	mkdir -p "$d/$(dirname "$rel")"
+	ln -s "$victim" "$d/$rel"
+	run_install "$work/plant.log" --destdir "$d"
+	rc=$?
+	if [ "$rc" = 111 ] && [ "$(victim_state)" = "$victim_before" ] &&
+	    grep -q "refusing to install .*$rel.* is a symbolic link.*nothing was changed" "$work/plant.log" &&
+	    [ -z "$(cd "$d" && find . -mindepth 1 ! -type d ! -path "./$rel")" ]; then
+		pass "a link planted at DESTDIR/$rel: exit 111, says so, writes nothing anywhere"
+	else
+		fail "a link planted at DESTDIR/$rel (exit $rc)" "$(cat "$work/plant.log"; ls -la "$victim")"
+	fi
+done
+
+# A link one level up (DESTDIR/etc -> victim) is refused the same way.
+d=$work/plant-etc
+mkdir -p "$d"
+ln -s "$victim" "$d/etc"
+run_install "$work/plant.log" --destdir "$d"
+rc=$?
+if [ "$rc" = 111 ] && [ "$(victim_state)" = "$victim_before" ]; then
+	pass "a link planted at DESTDIR/etc: exit 111, nothing written through it"
+else
+	fail "a link planted at DESTDIR/etc (exit $rc)" "$(cat "$work/plant.log")"
+fi
+
+# Links planted at the temporary names an install.sh that names them by
+# its pid would use (NAME.install.PID, .NAME.install.PID): exec keeps the
+# pid, so the planter knows it.  Whatever install.sh names its temporary
+# files, no victim changes, and every planted link is still there.
+d=$work/plant-tmp
+mkdir -p "$d/etc/relay-ctrl" "$d/etc/cron.d" "$d/usr/local/bin" "$d/usr/local/share/man/man8" "$d/etc/systemd/system"
+bash -c '
+	d=$1 victim=$2
+	shift 2
+	for n in RELAY_CTRL_DIR RELAY_CTRL_EXPIRY; do
+		ln -s "$victim/file" "$d/etc/relay-ctrl/$n.install.$$"
+		ln -s "$victim/file" "$d/etc/relay-ctrl/.$n.install.$$"
+	done
+	ln -s "$victim/file" "$d/etc/cron.d/.relay-ctrl.install.$$"
+	ln -s "$victim/file" "$d/etc/cron.d/relay-ctrl.install.$$"
+	ln -s "$victim/file" "$d/usr/local/bin/.relayctl.install.$$"
+	ln -s "$victim/file" "$d/usr/local/bin/.relay-ctrl-check.install.$$"
+	ln -s "$victim/file" "$d/usr/local/share/man/man8/.relayctl.8.install.$$"
+	for u in relay-ctrl-age.service relay-ctrl-age.timer; do
+		ln -s "$victim/file" "$d/etc/systemd/system/.$u.install.$$"
+	done
+	exec "$@"
+' planter "$d" "$victim" "$inst" --destdir "$d" >"$work/plant-tmp.log" 2>&1
+rc=$?
+links=$(cd "$d" && find . -name '*.install.*' -type l | wc -l)
+if [ "$rc" = 0 ] && [ "$(victim_state)" = "$victim_before" ] && [ "$links" = 11 ] &&
+    [ "$(cat "$d/etc/relay-ctrl/RELAY_CTRL_EXPIRY")" = 900 ]; then
+	pass "links planted at pid-named temporary names: the install completes, no victim is written or chmodded"
+else
+	fail "links planted at pid-named temporary names (exit $rc, $links links left)" \
+		"$(cat "$work/plant-tmp.log"; diff <(echo "$victim_before") <(victim_state))"
+fi
+left=$(cd "$d" && find . -name ".relayctl.*" ! -name "*.install.*" | head -n 5)
+check "no temporary file is left behind" test -z "$left"
+
+# A directory on the way that others may write to, or that belongs to
+# another user, is refused as root: someone could plant links there.
+if [ "$is_root" = yes ]; then
+	mkdir -m 777 "$work/open"
+	run_install "$work/open.log" --destdir "$work/open/stage"
+	rc=$?
+	if [ "$rc" = 111 ] && [ ! -e "$work/open/stage" ] && grep -q 'lets others plant links' "$work/open.log"; then
+		pass "as root, a DESTDIR below a world-writable directory: exit 111, nothing created"
+	else
+		fail "as root, a DESTDIR below a world-writable directory (exit $rc)" "$(cat "$work/open.log")"
+	fi
+	mkdir "$work/theirs"
+	chown 65534:65534 "$work/theirs"
+	run_install "$work/theirs.log" --destdir "$work/theirs/stage"
+	rc=$?
+	if [ "$rc" = 111 ] && [ ! -e "$work/theirs/stage" ] && grep -q 'belongs to uid 65534' "$work/theirs.log"; then
+		pass "as root, a DESTDIR in another user's directory: exit 111, nothing created"
+	else
+		fail "as root, a DESTDIR in another user's directory (exit $rc)" "$(cat "$work/theirs.log")"
+	fi
+fi
+
+# The chroot's bin/ planted as a link: nothing is installed through it.
+if [ "$is_root" = yes ]; then
+	j=$work/jail-planted
+	mkdir "$j"
+	ln -s "$victim" "$j/bin"
+	run_install "$work/jail-planted.log" --chroot "$j"
+	rc=$?
+	if [ "$rc" = 111 ] && [ "$(victim_state)" = "$victim_before" ] &&
+	    grep -q 'is a symbolic link' "$work/jail-planted.log"; then
+		pass "a link planted at the chroot's bin: exit 111, nothing written through it"
+	else
+		fail "a link planted at the chroot's bin (exit $rc)" "$(cat "$work/jail-planted.log"; ls -la "$victim")"
+	fi
+fi
+
+# A source tree whose path holds a space.
+sp="$work/with space"
+mkdir -p "$sp"
+cp -R "$src" "$sp/src"
+touch "$sp/src/relayctl"
+if "$sp/src/install.sh" --destdir "$sp/stage" >"$work/space.log" 2>&1 &&
+    [ "$(tree "$sp/stage")" = "$(expected usr/local)" ]; then
+	pass "a source path with a space: the full tree"
+else
+	fail "a source path with a space" "$(tail -n 20 "$work/space.log"; diff <(expected usr/local) <(tree "$sp/stage"))"
 fi
 
 summary install
