@@ -96,7 +96,12 @@ bench: relayctl
 install: relayctl
 	@sh ./install.sh $(if $(PREFIX),--prefix $(PREFIX)) $(if $(DESTDIR),--destdir $(DESTDIR))
 
+# The Debian package, built in a clean copy of the tree (tests/install/build-deb.sh):
+# build/deb/relayctl_VERSION-1_ARCH.deb.
+deb:
+	@sh tests/install/build-deb.sh
+
 clean:
 	rm -rf relayctl build
 
-.PHONY: all deps unit blackbox sanitize check e2e fuzz bench clean install
+.PHONY: all deps unit blackbox sanitize check e2e fuzz bench clean install deb
