@@ -6,6 +6,7 @@ set -eu
 pkgs="gcc make libcmocka-dev musl-tools clang libclang-rt-dev valgrind mandoc
 file strace python3 iproute2 util-linux procps shellcheck cppcheck man-db
 ucspi-tcp daemontools mailfront cvm
+debhelper dpkg-dev fakeroot lintian
 dovecot-imapd dovecot-pop3d postfix"
 
 missing=
