@@ -26,6 +26,7 @@ fi
 
 # ------------------------------------------------------------------ build
 
+mkdir -p build
 if deb=$(sh tests/install/build-deb.sh 2>build/deb-build.err | tail -n 1) && [ -f "$deb" ]; then
 	pass "dpkg-buildpackage -us -uc -b in a clean copy of the tree builds $(basename "$deb")"
 else

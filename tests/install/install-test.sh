@@ -269,6 +269,22 @@ done
 check "install.sh explains why the 0700/0777 spool is safe" \
 	grep -q 'why the spool is safe: .*0700.*0777' "$work/first.log"
 
+# Every unit file, as install.sh fills it in, through systemd's own checker
+# (man pages are looked up where they are installed, so not here).
+if command -v systemd-analyze >/dev/null 2>&1; then
+	mkdir "$work/units"
+	for u in systemd/*; do
+		sed "s|@BINDIR@|$d/usr/local/bin|g" "$u" >"$work/units/${u##*/}"
+	done
+	if out=$(systemd-analyze verify --man=no "$work"/units/* 2>&1) && [ -z "$out" ]; then
+		pass "systemd-analyze verify: $(cd systemd && echo *)"
+	else
+		fail "systemd-analyze verify of systemd/*" "$out"
+	fi
+else
+	skip "systemd-analyze verify of the unit files: systemd-analyze is not installed (Debian: systemd)"
+fi
+
 # ------------------------------------------------------------- second run
 
 snap1=$(snapshot "$d")
