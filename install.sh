@@ -158,10 +158,10 @@ have() {
 }
 
 # A cron daemon that reads /etc/cron.d (Debian's cron, cronie, bcron).
-cron_runs_here() {
+cron_runs_here() (
 	PATH=$PATH:/usr/sbin:/sbin
 	have cron || have crond
-}
+)
 
 if [ -n "$chroot_dir" ]; then
 	age_how=chroot
@@ -242,6 +242,9 @@ group_of() {
 # A directory is safe to create files in when only root or this user can
 # change it: owned by one of them, and not writable by group or others
 # unless sticky (like /tmp, where others cannot replace root's entries).
+# Debian's group staff, which may own /usr/local (2775), is root's equal
+# by Debian's own account (its members can already replace any program
+# root runs from /usr/local/bin), so its write bit is no one else's.
 safe_dir() {
 	o=$(owner_of "$1")
 	if [ "$o" != 0 ] && [ "$o" != "$my_uid" ]; then
@@ -249,8 +252,13 @@ safe_dir() {
 	fi
 	case $(perm_of "$1") in
 	d????????[tT]) ;;
-	d????w???? | d???????w?)
-		die_temp "refusing to install through $1: $(perm_of "$1") lets others plant links there; nothing was changed (chmod go-w $1, or choose another directory)" ;;
+	d???????w?)
+		die_temp "refusing to install through $1: $(perm_of "$1") lets every user plant links there; nothing was changed (chmod o-w $1, or choose another directory)" ;;
+	d????w????)
+		g=$(group_of "$1")
+		if [ "$g" != 0 ] && [ "$g" != 50 ] && [ "$g" != "$(id -g)" ]; then
+			die_temp "refusing to install through $1: $(perm_of "$1") lets group $g plant links there; nothing was changed (chmod g-w $1, or choose another directory)"
+		fi ;;
 	esac
 }
 

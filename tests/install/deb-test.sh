@@ -108,10 +108,9 @@ check "every lintian override has a one-line reason above it" test "$ok" = yes
 # the namespace must leave all of it as it was.
 host_state() {
 	dpkg-query -W -f='${Status} ${Version}\n' relayctl 2>&1
-	ls -la --time-style=full-iso /etc/relay-ctrl /var/spool/relay-ctrl /var/spool/relay-ctrl/allow \
-		/etc/cron.d /etc/systemd/system /etc/systemd/system/timers.target.wants /usr/local/bin 2>&1 | grep -v ' \.\.$'
-	ls -la --time-style=full-iso /usr/sbin/relay* /lib/systemd/system/relay* /var/lib/dpkg/info/relayctl.* 2>&1
-	md5sum /var/lib/dpkg/status
+	ls -la --time-style=full-iso /etc/relay-ctrl /var/spool/relay-ctrl /var/spool/relay-ctrl/allow 2>&1 | grep -v ' \.\.$'
+	ls -la --time-style=full-iso /etc/cron.d/relay* /etc/systemd/system/relay-ctrl-* /etc/systemd/system/*/relay-ctrl-* \
+		/usr/local/bin/relay* /usr/sbin/relay* /lib/systemd/system/relay* /var/lib/dpkg/info/relayctl.* 2>&1
 }
 before=$(host_state)
 

@@ -945,10 +945,26 @@ if [ "$is_root" = yes ]; then
 	mkdir -m 777 "$work/open"
 	run_install "$work/open.log" --destdir "$work/open/stage"
 	rc=$?
-	if [ "$rc" = 111 ] && [ ! -e "$work/open/stage" ] && grep -q 'lets others plant links' "$work/open.log"; then
+	if [ "$rc" = 111 ] && [ ! -e "$work/open/stage" ] && grep -q 'lets every user plant links' "$work/open.log"; then
 		pass "as root, a DESTDIR below a world-writable directory: exit 111, nothing created"
 	else
 		fail "as root, a DESTDIR below a world-writable directory (exit $rc)" "$(cat "$work/open.log")"
+	fi
+	mkdir -m 775 "$work/grp"
+	chgrp 65534 "$work/grp"
+	run_install "$work/grp.log" --destdir "$work/grp/stage"
+	rc=$?
+	if [ "$rc" = 111 ] && [ ! -e "$work/grp/stage" ] && grep -q 'lets group 65534 plant links' "$work/grp.log"; then
+		pass "as root, a DESTDIR below a directory another group may write to: exit 111, nothing created"
+	else
+		fail "as root, a DESTDIR below a group-writable directory (exit $rc)" "$(cat "$work/grp.log")"
+	fi
+	mkdir -m 2775 "$work/staff"
+	chgrp 50 "$work/staff"
+	if run_install "$work/staff.log" --destdir "$work/staff/stage" && [ -x "$work/staff/stage/usr/local/bin/relayctl" ]; then
+		pass "as root, Debian's 2775 root:staff (as /usr/local may be) is accepted"
+	else
+		fail "as root, a 2775 root:staff directory" "$(tail -n 3 "$work/staff.log")"
 	fi
 	mkdir "$work/theirs"
 	chown 65534:65534 "$work/theirs"
