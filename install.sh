@@ -668,6 +668,9 @@ age_report() {
 	if [ -n "$unitdir" ] && [ "$age_how" != timer ] && [ "$age_how" != stage ]; then
 		say "age: systemd is installed but is not PID 1 here (a container?): the unit files are in $unitdir, not enabled; where systemd runs this host: systemctl daemon-reload && systemctl enable --now relay-ctrl-age.timer"
 	fi
+	if [ -n "$unitdir" ] && [ -f "$unitdir/relay-ctrl-udp.service" ]; then
+		say "udp: $unitdir/relay-ctrl-udp.service is installed, not enabled; see relay-ctrl-udp(8) for what it needs first"
+	fi
 }
 
 # A step that fails half way (disk full, say) must not pass for success,
