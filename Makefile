@@ -100,8 +100,9 @@ install: relayctl
 # build/deb/relayctl_VERSION-1_ARCH.deb.
 deb:
 	@sh tests/install/build-deb.sh
+.PHONY: deb
 
 clean:
 	rm -rf relayctl build
 
-.PHONY: all deps unit blackbox sanitize check e2e fuzz bench clean install deb
+.PHONY: all deps unit blackbox sanitize check e2e fuzz bench clean install
