@@ -48,11 +48,13 @@ dpkg-deb -x "$deb" "$x"
 dpkg-deb -e "$deb" "$x/DEBIAN"
 bin=$x/usr/sbin/relayctl
 size=$(wc -c <"$bin")
-if [ -f "$bin" ] && ! LC_ALL=C grep -q -a GLIBC_ "$bin" && [ "$size" -lt 65536 ] &&
+# issue 11: the musl build is under 64 KiB (glibc's is over 800 KiB)
+musl_max=65536
+if [ -f "$bin" ] && ! LC_ALL=C grep -q -a GLIBC_ "$bin" && [ "$size" -lt "$musl_max" ] &&
     file "$bin" | grep -q 'statically linked'; then
 	pass "/usr/sbin/relayctl is the static musl build ($size bytes)"
 else
-	fail "/usr/sbin/relayctl is not the static musl build under 64 KiB ($size bytes)" "$(file "$bin")"
+	fail "/usr/sbin/relayctl is not the static musl build under $musl_max bytes ($size bytes)" "$(file "$bin")"
 fi
 names=$("$bin" --list)
 ok=yes
@@ -77,7 +79,7 @@ else
 fi
 check "postinst enables relay-ctrl-age.timer through deb-systemd-helper" \
 	grep -q "deb-systemd-helper enable 'relay-ctrl-age.timer'" "$x/DEBIAN/postinst"
-check "postinst enables no udp receiver" test -z "$(grep "enable 'relay-ctrl-udp" "$x/DEBIAN/postinst")"
+check "postinst starts no udp receiver" test -z "$(grep "deb-systemd-invoke.*relay-ctrl-udp" "$x/DEBIAN/postinst")"
 check "the cron file steps aside where systemd runs" \
 	grep -qx '\* \* \* \* \* root test -e /run/systemd/system || .*/usr/sbin/relay-ctrl-age.*' "$x/etc/cron.d/relayctl"
 
@@ -129,11 +131,12 @@ done
 # systemd is not PID 1 here, and no daemon is started: a fresh /run, and
 # policy-rc.d refuses every start.
 mount -t tmpfs tmpfs /run || exit 90
-mount -t tmpfs tmpfs /tmp || exit 90
+mkdir "$ns/tmp"
+export TMPDIR=$ns/tmp
 mount -o remount,bind,ro / || exit 90
 if touch /.relayctl-ro-probe 2>/dev/null; then exit 90; fi
 mount -o remount,bind,ro "$ns/lower" 2>/dev/null
-echo "info: dpkg runs in a private mount namespace: /etc, /usr and /var are overlays on a tmpfs, /run and /tmp are tmpfs, / is read-only"
+echo "info: dpkg runs in a private mount namespace: /etc, /usr and /var are overlays on a tmpfs, /run is a tmpfs, TMPDIR is on it, the rest of / is read-only"
 printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 chmod 755 /usr/sbin/policy-rc.d
 # A fresh host as far as relayctl goes: what install.sh left is hidden.
@@ -163,9 +166,9 @@ fi
 	echo "ok: relay-ctrl-age.timer is enabled" || { echo "FAIL: the timer is not enabled"; ls -lR /etc/systemd/system; }
 [ -z "$(find /etc/systemd/system -name 'relay-ctrl-udp*')" ] &&
 	echo "ok: no udp receiver is enabled" || echo "FAIL: a udp unit is enabled"
-units=$(ls /lib/systemd/system/relay-ctrl-*)
+units=$(ls /lib/systemd/system/relay-ctrl-* | tr "\n" " ")
 # shellcheck disable=SC2086
-if out=$(systemd-analyze verify $units 2>&1) && [ -z "$out" ]; then
+if out=$(unshare -m sh -c "mount -t tmpfs tmpfs /tmp && systemd-analyze verify $units" 2>&1) && [ -z "$out" ]; then
 	echo "ok: systemd-analyze verify: $(echo $units | sed 's:/lib/systemd/system/::g')"
 else
 	echo "FAIL: systemd-analyze verify"; echo "$out"

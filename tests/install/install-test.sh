@@ -538,6 +538,7 @@ fi
 # musl: what install.sh ships is the musl build; a binary linked with
 # glibc is what a host without musl gets, with a warning that says so.
 is_glibc() { LC_ALL=C grep -q -a GLIBC_ "$1"; }
+musl_max=65536	# issue 11: the musl build is under 64 KiB (glibc's is over 800 KiB)
 if command -v musl-gcc >/dev/null 2>&1; then
 	mkdir "$work/nomusl"
 	for f in "$work"/nocc/*; do
@@ -587,7 +588,7 @@ EOF
 			rm -f "$work/nomusl/musl-gcc"
 			got=$(grep install "$work/apt2.calls" 2>/dev/null)
 			if [ "$rc" = 0 ] && [ "${got##* }" = musl-tools ] && ! grep -q 'gcc libc6-dev\|make' <<<"$got" &&
-			    ! is_glibc "$work/jail-musl/bin/relayctl" && [ "$(wc -c <"$work/jail-musl/bin/relayctl")" -lt 65536 ] &&
+			    ! is_glibc "$work/jail-musl/bin/relayctl" && [ "$(wc -c <"$work/jail-musl/bin/relayctl")" -lt "$musl_max" ] &&
 			    file "$work/jail-musl/bin/relayctl" | grep -q 'statically linked'; then
 				pass "as root, gcc but no musl: apt-get installs musl-tools only, and the musl build (under 64 KiB, static) is installed"
 			else
