@@ -856,7 +856,11 @@ remove_units() {
 		fi
 		rm -f "$f"
 		gone=yes
-		removed "$f" "removed (stopped and disabled first)"
+		if [ -z "$destdir" ] && have systemctl; then
+			removed "$f" "disabled$(systemd_runs && echo ' and stopped'), then removed"
+		else
+			removed "$f" "removed"
+		fi
 	done
 	if [ "$gone" = yes ] && [ -z "$destdir" ] && systemd_runs && have systemctl; then
 		systemctl daemon-reload || true
