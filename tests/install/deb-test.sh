@@ -110,7 +110,7 @@ check "every lintian override has a one-line reason above it" test "$ok" = yes
 # the namespace must leave all of it as it was.
 host_state() {
 	dpkg-query -W -f='${Status} ${Version}\n' relayctl 2>&1
-	ls -la --time-style=full-iso /etc/relay-ctrl /var/spool/relay-ctrl /var/spool/relay-ctrl/allow 2>&1 | grep -v ' \.\.$'
+	find /etc/relay-ctrl /var/spool/relay-ctrl -printf '%p %y %m %U %G %s %T@ %C@ %l\n' 2>&1 | sort
 	ls -la --time-style=full-iso /etc/cron.d/relay* /etc/systemd/system/relay-ctrl-* /etc/systemd/system/*/relay-ctrl-* \
 		/usr/local/bin/relay* /usr/sbin/relay* /lib/systemd/system/relay* /var/lib/dpkg/info/relayctl.* 2>&1
 }
