@@ -60,6 +60,8 @@ built with another C library, then installs, as root:
   PREFIX/bin/relayctl (0755) and, for every applet NAME of relayctl --list,
   the relative links PREFIX/bin/relay-ctrl-NAME and PREFIX/bin/relayctl-NAME;
   the man pages in PREFIX/share/man/man8;
+  Courier's courier-start, courier-imapd and courier-pop3d in
+  PREFIX/libexec/relayctl (README.md, Courier);
   $conf_rel/RELAY_CTRL_DIR and RELAY_CTRL_EXPIRY (existing files are kept);
   $spool_rel (0700 root) with allow/ (0777) inside;
   a way to run relay-ctrl-age every minute, chosen by what the host runs:
@@ -178,6 +180,7 @@ fi
 if [ -n "$chroot_dir" ]; then
 	bindir=$chroot_dir/bin
 	mandir=
+	libexecdir=
 	crondir=
 	unitdir=
 	if [ "$with_spool" = yes ] || [ "$purge" = yes ]; then
@@ -191,6 +194,8 @@ if [ -n "$chroot_dir" ]; then
 else
 	bindir=$destdir$prefix/bin
 	mandir=$destdir$prefix/share/man/man8
+	libexecdir=$destdir$prefix/libexec/relayctl
+	[ -d "$src/courier" ] || libexecdir=
 	confdir=$destdir$conf_rel
 	spooldir=$destdir$spool_rel
 	crondir=
@@ -299,7 +304,7 @@ check_path() {
 
 # allow/ is 0777 on purpose and gets no file from install.sh: only the
 # directory that holds it is checked.
-for d in "$bindir" "$mandir" "$confdir" "$spooldir" "$crondir" "$unitdir"; do
+for d in "$bindir" "$mandir" "$libexecdir" "$confdir" "$spooldir" "$crondir" "$unitdir"; do
 	[ -z "$d" ] || check_path "$d"
 done
 
@@ -457,10 +462,12 @@ put_file() {
 }
 
 # put_text FILE MODE TEXT: put_file for a file install.sh writes itself
-# (mode 0644 only).
+# (mode 0644 or 0755).
 put_text() {
+	want=-rw-r--r--
+	[ "$2" = 0644 ] || want=-rwxr-xr-x
 	if [ -f "$1" ] && [ ! -h "$1" ] && printf '%s\n' "$3" | cmp -s - "$1" &&
-	    [ "$(perm_of "$1")" = -rw-r--r-- ] && right_owner "$1"; then
+	    [ "$(perm_of "$1")" = "$want" ] && right_owner "$1"; then
 		kept "$1"
 		return 0
 	fi
@@ -689,6 +696,13 @@ trap on_exit EXIT
 
 # --- install -----------------------------------------------------------------
 
+# Courier's start script and post-login wrappers (README.md, Courier),
+# naming the programs where they are installed.
+courier_text() {
+	sed -e "s|@BINDIR@|$runbin|g" -e "s|@LIBEXECDIR@|${libexecdir#"$destdir"}|g" \
+	    "$src/courier/$1.in"
+}
+
 # The man pages of the tree, one a line.
 man_pages() {
 	[ -d "$src/man" ] || return 0
@@ -772,6 +786,12 @@ EOF
 		done <<EOF
 $names
 EOF
+	fi
+	if [ -n "$libexecdir" ]; then
+		make_dir "$libexecdir"
+		for f in courier-start courier-imapd courier-pop3d; do
+			put_text "$libexecdir/$f" 0755 "$(courier_text "$f")"
+		done
 	fi
 	if [ -n "$confdir" ]; then
 		make_dir "$confdir"
@@ -897,6 +917,14 @@ do_uninstall() {
 		done <<EOF
 $(man_pages)
 EOF
+	fi
+	if [ -n "$libexecdir" ] && [ -d "$libexecdir" ]; then
+		for f in courier-start courier-imapd courier-pop3d; do
+			[ -f "$libexecdir/$f" ] || continue
+			rm -f "$libexecdir/$f"
+			removed "$libexecdir/$f" "removed"
+		done
+		rmdir "$libexecdir" 2>/dev/null || true
 	fi
 	if [ -n "$crondir" ] && [ -f "$crondir/relay-ctrl" ] &&
 	    grep -q relay-ctrl-age "$crondir/relay-ctrl"; then

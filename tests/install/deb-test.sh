@@ -66,6 +66,13 @@ for n in $names; do
 done
 check "a relay-ctrl-NAME and a relayctl-NAME link beside it, and a man page, for every applet of relayctl --list" test "$ok" = yes
 check "relayctl(8) is in the package" test -f "$x/usr/share/man/man8/relayctl.8.gz"
+ok=yes
+for f in courier-start courier-imapd courier-pop3d; do
+	[ "$(stat -c %a "$x/usr/libexec/relayctl/$f" 2>&1)" = 755 ] || { ok=no; echo "    no $f (0755)"; }
+	sed -e 's|@BINDIR@|/usr/sbin|g' -e 's|@LIBEXECDIR@|/usr/libexec/relayctl|g' "courier/$f.in" |
+		cmp -s - "$x/usr/libexec/relayctl/$f" || { ok=no; echo "    $f does not name /usr/sbin and /usr/libexec/relayctl"; }
+done
+check "Courier's scripts in /usr/libexec/relayctl, naming /usr/sbin" test "$ok" = yes
 want=$(printf '%s\n' /etc/cron.d/relayctl /etc/relay-ctrl/RELAY_CTRL_DIR /etc/relay-ctrl/RELAY_CTRL_EXPIRY)
 check "the conffiles are /etc/relay-ctrl/RELAY_CTRL_DIR, RELAY_CTRL_EXPIRY and the cron file" \
 	test "$(sort "$x/DEBIAN/conffiles")" = "$want"

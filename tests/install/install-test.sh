@@ -25,7 +25,7 @@ trap 'rm -rf "$work"' EXIT
 # install.sh rebuild in the middle of a test; the binary is the newest file.
 src=$work/src
 mkdir "$src"
-cp -R install.sh Makefile relayctl.c applets lib man systemd relayctl "$src/"
+cp -R install.sh Makefile relayctl.c applets lib man systemd courier relayctl "$src/"
 touch "$src/relayctl"
 chmod -R a+rX "$src"
 inst=$src/install.sh
@@ -72,6 +72,11 @@ expected() {
 		for n in $names; do
 			echo "l 777 $p/bin/relay-ctrl-$n relayctl"
 			echo "l 777 $p/bin/relayctl-$n relayctl"
+		done
+		echo "d 755 $p/libexec"
+		echo "d 755 $p/libexec/relayctl"
+		for f in courier-start courier-imapd courier-pop3d; do
+			echo "f 755 $p/libexec/relayctl/$f"
 		done
 		echo "d 755 $p/share"
 		echo "d 755 $p/share/man"
@@ -226,6 +231,13 @@ check "RELAY_CTRL_DIR is /var/spool/relay-ctrl/allow" \
 check "RELAY_CTRL_EXPIRY is 900" test "$(cat "$d/etc/relay-ctrl/RELAY_CTRL_EXPIRY")" = 900
 check "the cron line runs relay-ctrl-age every minute as root, unless systemd runs the timer" \
 	grep -qx '\* \* \* \* \* root systemctl -q is-active relay-ctrl-age.timer 2>/dev/null || /usr/local/bin/relay-ctrl-age' "$d/etc/cron.d/relay-ctrl"
+ok=yes
+for f in courier-start courier-imapd courier-pop3d; do
+	sed -e 's|@BINDIR@|/usr/local/bin|g' -e 's|@LIBEXECDIR@|/usr/local/libexec/relayctl|g' "courier/$f.in" |
+		cmp -s - "$d/usr/local/libexec/relayctl/$f" || { ok=no; echo "    $f differs"; }
+	! grep -q '@[A-Z]*@' "$d/usr/local/libexec/relayctl/$f" || { ok=no; echo "    $f keeps a placeholder"; }
+done
+check "Courier's scripts in /usr/local/libexec/relayctl name /usr/local/bin and their own directory" test "$ok" = yes
 check "the age unit runs /usr/local/bin/relay-ctrl-age" \
 	grep -qx 'ExecStart=/usr/local/bin/relay-ctrl-age' "$d/etc/systemd/system/relay-ctrl-age.service"
 check "the timer starts it every minute" grep -qx 'OnCalendar=minutely' "$d/etc/systemd/system/relay-ctrl-age.timer"
@@ -304,7 +316,7 @@ esac
 changed_lines=$(grep -E '^install.sh: /.*: ' "$work/second.log" | grep -v -E ': (unchanged|kept as it is.*)$')
 check "the second run reports every item unchanged or kept" test -z "$changed_lines"
 items=$(grep -cE '^install.sh: /.*: (unchanged|kept as it is.*)$' "$work/second.log")
-want_items=$((1 + 2 * $(wc -w <<<"$names") + $(wc -w <<<"$pages") + 2 + 2 + 1 + $(wc -w <<<"$units")))
+want_items=$((1 + 2 * $(wc -w <<<"$names") + $(wc -w <<<"$pages") + 3 + 2 + 2 + 1 + $(wc -w <<<"$units")))
 check "the second run reports each of the $want_items items once ($items)" test "$items" = "$want_items"
 
 # Configuration belongs to the admin; a missing file comes back.
