@@ -307,6 +307,11 @@ check_path() {
 for d in "$bindir" "$mandir" "$libexecdir" "$confdir" "$spooldir" "$crondir" "$unitdir"; do
 	[ -z "$d" ] || check_path "$d"
 done
+for d in "$spooldir" "${spooldir:+$spooldir/allow}"; do
+	if [ -n "$d" ] && [ -h "$d" ]; then
+		die_temp "refusing to install the spool $d: it is a symbolic link, and the spool must be a directory of its own; nothing was changed"
+	fi
+done
 
 # --- the binary --------------------------------------------------------------
 

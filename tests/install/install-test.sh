@@ -890,7 +890,7 @@ victim_before=$(victim_state)
 
 # A link planted where a directory of the tree goes, under DESTDIR: the
 # run refuses before it changes anything, and nothing lands in the victim.
-for rel in etc/relay-ctrl usr/local/bin usr/local/share/man/man8 etc/cron.d etc/systemd/system var/spool/relay-ctrl; do
+for rel in etc/relay-ctrl usr/local/bin usr/local/share/man/man8 usr/local/libexec/relayctl etc/cron.d etc/systemd/system var/spool/relay-ctrl var/spool/relay-ctrl/allow; do
 	d=$work/plant-${rel//\//-}
 	mkdir -p "$d/$(dirname "$rel")"
 	ln -s "$victim" "$d/$rel"
