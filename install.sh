@@ -67,9 +67,11 @@ built with another C library, then installs, as root:
   a way to run relay-ctrl-age every minute, chosen by what the host runs:
     systemd as PID 1: $units_rel/relay-ctrl-age.service and .timer,
       enabled and started;
-    a cron daemon: $cron_rel (and, where systemd is installed but
-      not running, the unit files too, not enabled);
-    neither: a warning with the line to add.
+    a cron daemon: $cron_rel;
+    neither: a warning with the line to add;
+    where systemd is installed but is not PID 1 (a container), the unit
+    files are installed too, not enabled, with the command that enables
+    them.
 Running it again changes nothing and says so.
 
   --prefix DIR     install under DIR instead of /usr/local (absolute path).
