@@ -723,6 +723,8 @@ man_pages() {
 # part can be edited in one place.
 print_wiring() {
 	b=$runbin
+	lx=${libexecdir#"$destdir"}
+	[ -n "$lx" ] || lx=$prefix/libexec/relayctl
 	cat <<EOF
 
 What to put into the mail servers' configuration (details: man relayctl,
@@ -736,9 +738,19 @@ EXAMPLES; README.md):
       tcpserver -v -R 0 pop3 qmail-popup HOSTNAME \\
       checkpassword $b/relay-ctrl-allow qmail-pop3d Maildir 2>&1
   mailfront: ... pop3front-auth cvm-unix $b/relay-ctrl-allow pop3front-maildir
-  Courier (authlib): AUTHMODULES="authdaemon $b/relay-ctrl-allow" and
-    couriertcpd started under envdir $conf_rel $b/relay-ctrl-chdir;
-  Courier 5: imaplogin $b/relay-ctrl-allow /usr/bin/imapd Maildir
+  Courier-IMAP 5 (Debian's courier-imap, courier-pop): one systemd drop-in
+  per service, /etc/systemd/system/courier-imap.service.d/relayctl.conf:
+    [Service]
+    ExecStart=
+    ExecStart=$lx/courier-start start imapd
+  and the same for courier-imap-ssl (imapd-ssl), courier-pop (pop3d) and
+  courier-pop-ssl (pop3d-ssl); then systemctl daemon-reload and restart them.
+  Without systemd, /etc/default/imapd (likewise imapd-ssl, pop3d, pop3d-ssl):
+    DAEMON=$lx/courier-start
+    DAEMON_ARGS=imapd
+  Courier-IMAP before 5 / authlib module chain:
+    AUTHMODULES="authdaemon $b/relay-ctrl-allow", and couriertcpd
+    started under envdir $conf_rel $b/relay-ctrl-chdir
   Dovecot (conf.d/10-master.conf; the same for pop3; the post-login
   service runs as root, which lets it into the spool):
     service imap { executable = imap imap-postlogin }
@@ -894,6 +906,18 @@ remove_units() {
 	fi
 }
 
+# Courier started through courier-start does not start once it is gone
+# (under sysvinit silently: init-d-script exits 0 without its DAEMON).
+warn_courier_wiring() {
+	[ -z "$destdir" ] && [ -z "$chroot_dir" ] || return 0
+	for f in /etc/systemd/system/courier-*.service.d/*.conf \
+	    /etc/default/imapd /etc/default/imapd-ssl \
+	    /etc/default/pop3d /etc/default/pop3d-ssl; do
+		grep -qs courier-start "$f" || continue
+		warn "$f still starts Courier through courier-start, which is being removed; remove that file (then systemctl daemon-reload) or Courier will not start"
+	done
+}
+
 do_uninstall() {
 	started=yes
 	say "uninstalling from ${destdir:-${chroot_dir:-/}}"
@@ -926,6 +950,7 @@ $(man_pages)
 EOF
 	fi
 	if [ -n "$libexecdir" ] && [ -d "$libexecdir" ]; then
+		warn_courier_wiring
 		for f in courier-start courier-imapd courier-pop3d; do
 			[ -f "$libexecdir/$f" ] || continue
 			rm -f "$libexecdir/$f"

@@ -271,7 +271,7 @@ for n in $names; do
 done
 check "every installed link runs its applet" test "$ok" = yes
 for w in "relay-ctrl-check qmail-smtpd" "checkpassword /usr/local/bin/relay-ctrl-allow" \
-    "AUTHMODULES=" "imaplogin" "script-login" "check_policy_service" "smtpd_policy_service_default_action = DUNNO"; do
+    "AUTHMODULES=" "ExecStart=/usr/local/libexec/relayctl/courier-start start imapd" "DAEMON=/usr/local/libexec/relayctl/courier-start" "script-login" "check_policy_service" "smtpd_policy_service_default_action = DUNNO"; do
 	if grep -qF -- "$w" "$work/first.log"; then
 		pass "install.sh prints the wiring line with \"$w\""
 	else
