@@ -138,6 +138,7 @@ class Fixture:
         for d in (self.spool, self.conf, self.out):
             os.makedirs(d)
         self.now = time.time()
+        self.binary = ctx.binary
         self.bindir = os.path.join(self.root, "bin")
         os.mkdir(self.bindir)
         for applet in ("allow", "check", "chdir", "policy", "age",
@@ -845,6 +846,10 @@ def case_entries(path):
                 exp["warn"] = "W"
                 exp["warntext"] = unescape(warn[2:]).decode("latin-1")
             exp["args"] = assign(env, fx, env_s, exp)
+            if exp.get("limits", {}).get("nofile", 99) < 5 and \
+                    dynamic(fx.binary):
+                raise Skip("a descriptor limit this low needs a static "
+                           "binary")
             if applet == "policy":
                 exp["answers"] = []
                 for w in expect.split(","):
@@ -880,6 +885,22 @@ def case_entries(path):
 
 class Skip(Exception):
     pass
+
+
+def dynamic(path):
+    """Has the ELF file a program interpreter (PT_INTERP)?  The dynamic
+    loader needs descriptors of its own before main."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+        if head[:4] != b"\x7fELF" or head[4] != 2:
+            return False
+        order = "<" if head[5] == 1 else ">"
+        phoff, = struct.unpack_from(order + "Q", head, 32)
+        phentsize, phnum = struct.unpack_from(order + "HH", head, 54)
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+    return any(struct.unpack_from(order + "I", table, i * phentsize)[0] == 3
+               for i in range(phnum))
 
 
 def lines_of(path):
@@ -963,7 +984,7 @@ def run_all(ctx, pattern):
                 label, "fd 2 on the socket" if sock_stderr else
                 "fd 2 on a pipe", e))
     if skipped:
-        print("hostile: %d skipped (need root)" % skipped)
+        print("hostile: %d skipped (see SKIP above)" % skipped)
     print("hostile: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
