@@ -78,6 +78,27 @@ while [ "$EPOCHSECONDS" -lt '"$SLEEP_END"' ]; do
 		TCPREMOTEIP=$a USER=u$i-0 DOMAIN=d$i-0-$PAD "$BIN" allow
 	done
 done' sleepers
+# racers: a record made stale by hand, then a login a few ms later, when a
+# slowed age may be between its look and its unlink; a second later the
+# record must be there (age cannot have judged the login's record stale)
+run_loop '
+export RELAY_CTRL_DIR=$S RELAY_CTRL_CONFIG=/nonexistent
+k=0
+while [ "$EPOCHSECONDS" -lt "$END" ]; do
+	k=$((k + 1))
+	for i in 51 52 53 54 55; do
+		a=$(addr $i)
+		[ -f "$S/$a" ] && touch -h -d "@$((EPOCHSECONDS - 600))" "$S/$a"
+		sleep "0.0$((RANDOM % 10))"
+		TCPREMOTEIP=$a USER=u$i-$((k / 2)) DOMAIN=d$i-$((k / 2))-$PAD "$BIN" allow
+		echo "$i $k $EPOCHREALTIME" >> "$T/log/racer.want"
+	done
+	sleep 1
+	while read -r i kk t; do
+		[ -f "$S/$(addr "$i")" ] || echo "LOST $(addr "$i") allowed at $t"
+	done < "$T/log/racer.want"
+	: > "$T/log/racer.want"
+done' racers
 # revoked: allowed and revoked over and over
 run_loop '
 export RELAY_CTRL_DIR=$S RELAY_CTRL_CONFIG=/nonexistent
@@ -229,6 +250,13 @@ for kind in check status; do
 		ok
 	fi
 done
+
+lost=$(grep -c '^LOST' "$T/log/racers.out")
+if [ "$lost" -gt 0 ]; then
+	bad "$lost racer logins lost: $(grep -m 3 '^LOST' "$T/log/racers.out" | tr '\n' ' ')"
+else
+	ok
+fi
 
 # every loop ran quietly: a warning under load is a race that lost
 for e in "$T"/log/*.err; do
