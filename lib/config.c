@@ -11,6 +11,32 @@
 #include "msg.h"
 
 #define CACHE_SLOTS 12
+#define PREFIX "RELAY_CTRL_"
+#define PREFIX_LEN (sizeof(PREFIX) - 1)
+
+/*
+ * check's names, found in one pass over the environment (config_snapshot)
+ * instead of a getenv each: musl's getenv compares every RELAY_CTRL_ name
+ * eleven bytes deep with each of the RELAY_CTRL_ variables envdir set, and
+ * that was most of what check executed.  Sorted by name.
+ */
+static const char *const snap_names[] = {
+	"RELAYCLIENT", "RELAY_CTRL_CLOCK_SKEW", "RELAY_CTRL_CONFIG",
+	"RELAY_CTRL_DIR", "RELAY_CTRL_DIR_FD", "RELAY_CTRL_EXPIRY",
+	"RELAY_CTRL_LOG", "RELAY_CTRL_LOG_ENV", "RELAY_CTRL_LOG_IPS",
+	"RELAY_CTRL_RELAYCLIENT",
+};
+#define SNAP_SLOTS (sizeof(snap_names) / sizeof(snap_names[0]))
+static const unsigned char snap_len[SNAP_SLOTS] = {
+	11, 21, 17, 14, 17, 17, 14, 18, 18, 22
+};
+#define SNAP_NAME_MAX 22
+#define SNAP_DIR 3		/* slots of RELAY_CTRL_DIR and _DIR_FD */
+#define SNAP_DIR_FD 4
+static const char *snap[SNAP_SLOTS];
+static int snapped, snap_dir_read;
+
+extern char **environ;
 
 /* One value per name is read at most once a process: check runs per connection. */
 static struct {
@@ -31,6 +57,84 @@ config_reset(void)
 	if (confdir >= 0)
 		close(confdir);
 	confdir = -2;
+	snapped = 0;
+}
+
+/*
+ * The slot of the len bytes at name, or -1.  Compared from the end: the
+ * names share their first eleven bytes and differ in their last.
+ */
+static int
+snap_slot(const char *name, size_t len)
+{
+	const char *n;
+	size_t i, j;
+
+	for (i = 0; i < SNAP_SLOTS; i++) {
+		n = snap_names[i];
+		if (snap_len[i] != len)
+			continue;
+		for (j = len; j > 0 && n[j - 1] == name[j - 1]; j--)
+			;
+		if (j == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Reads the environment once for every name above; until config_reset,
+ * config_env and config_get answer from what it found, so that a process
+ * that changes its environment afterwards (or a unit test) must call
+ * config_reset first.  Like getenv, the first of two equal names wins.
+ */
+void
+config_snapshot(void)
+{
+	char **e;
+	const char *eq;
+	int k;
+
+	memset(snap, 0, sizeof(snap));
+	for (e = environ; *e != NULL; e++) {
+		if ((*e)[0] != 'R')
+			continue;
+		for (eq = *e; eq - *e <= SNAP_NAME_MAX && *eq != '=' &&
+		    *eq != '\0'; eq++)
+			;
+		if (*eq != '=')
+			continue;
+		k = snap_slot(*e, (size_t)(eq - *e));
+		if (k >= 0 && snap[k] == NULL)
+			snap[k] = eq + 1;
+	}
+	snapped = 1;
+	snap_dir_read = snap[SNAP_DIR] == NULL && snap[SNAP_DIR_FD] == NULL;
+}
+
+/* The environment only: the snapshot if one was taken, else getenv. */
+const char *
+config_env(const char *name)
+{
+	int k;
+
+	if (!snapped || (k = snap_slot(name, strlen(name))) < 0)
+		return getenv(name);
+	return snap[k];
+}
+
+/*
+ * SPEC §3: where envdir or chdir ran (RELAY_CTRL_DIR or RELAY_CTRL_DIR_FD
+ * in the environment) the environment is the whole configuration, and
+ * check, once per SMTP connection, opens no file for it.
+ */
+static int
+dir_is_read(void)
+{
+	if (snapped)
+		return snap_dir_read;
+	return getenv("RELAY_CTRL_DIR") == NULL &&
+	    getenv("RELAY_CTRL_DIR_FD") == NULL;
 }
 
 static int
@@ -40,7 +144,11 @@ open_confdir(void)
 
 	if (confdir != -2)
 		return confdir;
-	dir = getenv("RELAY_CTRL_CONFIG");
+	if (!dir_is_read()) {
+		confdir = -1;
+		return confdir;
+	}
+	dir = config_env("RELAY_CTRL_CONFIG");
 	if (dir == NULL || *dir == '\0')
 		dir = CONFIG_DIR_DEFAULT;
 	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
@@ -95,8 +203,8 @@ config_get(const char *name)
 	const char *v;
 	int i, dir;
 
-	v = getenv(name);
-	if (v != NULL)
+	v = config_env(name);
+	if (v != NULL || !dir_is_read())
 		return v;
 	for (i = 0; i < ncache; i++)
 		if (strcmp(cache[i].name, name) == 0)

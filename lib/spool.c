@@ -53,7 +53,7 @@ dir_fd(const char *s)
 int
 spool_env_fd(void)
 {
-	return dir_fd(getenv("RELAY_CTRL_DIR_FD"));
+	return dir_fd(config_env("RELAY_CTRL_DIR_FD"));
 }
 
 /*
@@ -70,7 +70,7 @@ spool_open(char *what, size_t whatsize)
 	const char *s, *dir;
 	int fd;
 
-	s = getenv("RELAY_CTRL_DIR_FD");
+	s = config_env("RELAY_CTRL_DIR_FD");
 	if (s != NULL) {
 		fmt_snprintf(what, whatsize, "RELAY_CTRL_DIR_FD=%s",
 		    visible(s, shown, sizeof(shown)));
