@@ -80,7 +80,8 @@ put(char **vars, size_t *n, char *buf, const char *name, const char *value)
 	buf[len] = '=';
 	strcpy(buf + len + 1, value);
 	for (i = 0; i < *n; i++)
-		if (strncmp(vars[i], buf, len + 1) == 0) {
+		if (vars[i][0] == buf[0] &&
+		    strncmp(vars[i], buf, len + 1) == 0) {
 			vars[i] = buf;
 			return;
 		}
@@ -162,7 +163,8 @@ check_main(int argc, char **argv)
 	(void)argc;
 	if (next[0] == NULL)
 		die_usage();
-	if (getenv("RELAYCLIENT") != NULL) {
+	config_snapshot();
+	if (config_env("RELAYCLIENT") != NULL) {
 		spool_close(spool_env_fd());
 		if (config_get("RELAY_CTRL_LOG_IPS") != NULL)
 			info("RELAYCLIENT is already set; nothing changed");
