@@ -18,22 +18,24 @@
  * check's names, found in one pass over the environment (config_snapshot)
  * instead of a getenv each: musl's getenv compares every RELAY_CTRL_ name
  * eleven bytes deep with each of the RELAY_CTRL_ variables envdir set, and
- * that was most of what check executed.  Sorted by name.
+ * that was most of what check executed.  Then the client's address.
  */
 static const char *const snap_names[] = {
 	"RELAYCLIENT", "RELAY_CTRL_CLOCK_SKEW", "RELAY_CTRL_CONFIG",
 	"RELAY_CTRL_DIR", "RELAY_CTRL_DIR_FD", "RELAY_CTRL_EXPIRY",
 	"RELAY_CTRL_LOG", "RELAY_CTRL_LOG_ENV", "RELAY_CTRL_LOG_IPS",
-	"RELAY_CTRL_RELAYCLIENT",
+	"RELAY_CTRL_RELAYCLIENT", "PROTO", "TCPREMOTEIP", "TCP6REMOTEIP",
+	"SSLREMOTEIP", "IP",
 };
 #define SNAP_SLOTS (sizeof(snap_names) / sizeof(snap_names[0]))
 static const unsigned char snap_len[SNAP_SLOTS] = {
-	11, 21, 17, 14, 17, 17, 14, 18, 18, 22
+	11, 21, 17, 14, 17, 17, 14, 18, 18, 22, 5, 11, 12, 11, 2
 };
 #define SNAP_NAME_MAX 22
 #define SNAP_DIR 3		/* slots of RELAY_CTRL_DIR and _DIR_FD */
 #define SNAP_DIR_FD 4
 static const char *snap[SNAP_SLOTS];
+static unsigned snap_dup;	/* slots whose name is set twice */
 static int snapped, snap_dir_read;
 
 extern char **environ;
@@ -83,6 +85,21 @@ snap_slot(const char *name, size_t len)
 }
 
 /*
+ * Callers pass the names above as literals, which the linker merges: their
+ * address finds the slot; any other string is compared.
+ */
+static int
+find_slot(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < SNAP_SLOTS; i++)
+		if (snap_names[i] == name)
+			return (int)i;
+	return snap_slot(name, strlen(name));
+}
+
+/*
  * Reads the environment once for every name above; until config_reset,
  * config_env and config_get answer from what it found, so that a process
  * that changes its environment afterwards (or a unit test) must call
@@ -96,8 +113,9 @@ config_snapshot(void)
 	int k;
 
 	memset(snap, 0, sizeof(snap));
+	snap_dup = 0;
 	for (e = environ; *e != NULL; e++) {
-		if ((*e)[0] != 'R')
+		if (strchr("RPTSI", (*e)[0]) == NULL || (*e)[0] == '\0')
 			continue;
 		for (eq = *e; eq - *e <= SNAP_NAME_MAX && *eq != '=' &&
 		    *eq != '\0'; eq++)
@@ -105,7 +123,9 @@ config_snapshot(void)
 		if (*eq != '=')
 			continue;
 		k = snap_slot(*e, (size_t)(eq - *e));
-		if (k >= 0 && snap[k] == NULL)
+		if (k >= 0 && snap[k] != NULL)
+			snap_dup |= 1U << k;
+		else if (k >= 0)
 			snap[k] = eq + 1;
 	}
 	snapped = 1;
@@ -118,9 +138,37 @@ config_env(const char *name)
 {
 	int k;
 
-	if (!snapped || (k = snap_slot(name, strlen(name))) < 0)
+	if (!snapped || (k = find_slot(name)) < 0)
 		return getenv(name);
 	return snap[k];
+}
+
+/*
+ * unsetenv(3) for a name of the snapshot, without comparing it with every
+ * variable: the entry is found by its address.  Only before an exec: a
+ * string that setenv allocated is not freed.
+ */
+void
+config_unset(const char *name)
+{
+	const char *entry;
+	char **e;
+	int k;
+
+	if (!snapped || (k = find_slot(name)) < 0) {
+		unsetenv(name);
+		return;
+	}
+	if (snap[k] == NULL)
+		return;
+	entry = snap[k] - snap_len[k] - 1;
+	for (e = environ; *e != NULL && *e != entry; e++)
+		;
+	for (; *e != NULL; e++)
+		e[0] = e[1];
+	snap[k] = NULL;
+	if (snap_dup & 1U << k)		/* a second entry of that name */
+		unsetenv(name);
 }
 
 /*

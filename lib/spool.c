@@ -462,7 +462,7 @@ spool_close(int dir)
 {
 	if (dir >= 0)
 		close(dir);
-	unsetenv("RELAY_CTRL_DIR_FD");
+	config_unset("RELAY_CTRL_DIR_FD");
 }
 
 const char *
