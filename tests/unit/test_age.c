@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +61,7 @@ record(const char *name, const char *content, time_t mtime)
 	close(fd);
 }
 
-/* sweep() hands a.dir to fdopendir and closes it: look by path. */
+/* sweep() closes a.dir: look by path. */
 static int
 exists(const char *name)
 {
@@ -347,7 +348,7 @@ kept_aside(int err)
 	record("192.0.2.2", "USER=old", a.now - 1000);
 	wrap_hook(W_RENAMEAT, 1, aside_touch);
 	wrap_fail(W_LINKAT, 0, 1, err);
-	wrap_fail(W_SYSCALL, 0, 1, err);	/* renameat2 */
+	wrap_fail(W_SYSCALL, 1, 1, err);	/* after getdents64: renameat2 */
 	assert_int_equal(sweep(&a), 0);
 	snprintf(aside, sizeof(aside), TMP_AGE "%ld.192.0.2.2", (long)getpid());
 	assert_true(exists(aside));
@@ -449,6 +450,35 @@ test_write_during_age_comes_back(void **state)
 	assert_int_equal(entries(), 1);
 }
 
+/* More names than one read of the directory holds (32 KiB): all are seen. */
+static void
+test_sweep_many(void **state)
+{
+	char name[32];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "10.0.%d.%d", i / 256, i % 256);
+		record(name, "", i % 2 ? a.now : a.now - 1000);
+	}
+	assert_int_equal(sweep(&a), 0);
+	assert_int_equal(a.records, 1500);
+	assert_int_equal(entries(), 1500);
+	assert_true(wrap_calls(W_SYSCALL) >= 3);	/* getdents64 */
+}
+
+static void
+test_unreadable_directory(void **state)
+{
+	(void)state;
+	record("192.0.2.3", "", a.now - 1000);
+	wrap_fail(W_SYSCALL, 0, 1, EIO);
+	assert_int_equal(sweep(&a), -1);
+	assert_int_equal(errno, EIO);
+	assert_true(exists("192.0.2.3"));
+}
+
 static void
 test_dry_run_removes_nothing(void **state)
 {
@@ -498,6 +528,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_refresh_in_place_while_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_put_back_never_clobbers,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_many, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_directory,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run_removes_nothing,
 		    setup, teardown),
