@@ -1,7 +1,7 @@
 /* From cron: remove stale records and stale temporary files, never one that a login refreshed meanwhile; see relay-ctrl-age(8). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -228,8 +228,7 @@ lock_spool(int dir)
 
 /* What getdents64(2) writes; musl 1.2.3 has no wrapper by that name. */
 struct entry {
-	uint64_t ino;
-	int64_t off;
+	unsigned char ino_off[16];	/* d_ino and d_off, not used */
 	unsigned short reclen;
 	unsigned char type;
 	char name[];
@@ -263,7 +262,8 @@ sweep(struct age *a)
 		}
 		for (off = 0; off < n; off += d->reclen) {
 			d = (const struct entry *)(buf + off);
-			consider(a, d->name);
+			if (d->type != DT_DIR)		/* ".", ".." */
+				consider(a, d->name);
 		}
 	}
 	close(a->dir);
