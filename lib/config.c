@@ -18,22 +18,22 @@
  * check's names, found in one pass over the environment (config_snapshot)
  * instead of a getenv each: musl's getenv compares every RELAY_CTRL_ name
  * eleven bytes deep with each of the RELAY_CTRL_ variables envdir set, and
- * that was most of what check executed.  Then the client's address.
+ * that was most of what check executed.  Then the client's address, and
+ * what check replaces.  Grouped by first letter, and after RELAY_CTRL_ by
+ * the next.
  */
-static const char *const snap_names[] = {
+enum {
+	S_RELAYCLIENT, S_CLOCK_SKEW, S_CONFIG, S_DIR, S_DIR_FD, S_EXPIRY,
+	S_LOG, S_LOG_ENV, S_LOG_IPS, S_RC_RELAYCLIENT, S_PROTO, S_TCP, S_TCP6,
+	S_SSL, S_IP, S_USER, S_DOMAIN, SNAP_SLOTS
+};
+static const char *const snap_names[SNAP_SLOTS] = {
 	"RELAYCLIENT", "RELAY_CTRL_CLOCK_SKEW", "RELAY_CTRL_CONFIG",
 	"RELAY_CTRL_DIR", "RELAY_CTRL_DIR_FD", "RELAY_CTRL_EXPIRY",
 	"RELAY_CTRL_LOG", "RELAY_CTRL_LOG_ENV", "RELAY_CTRL_LOG_IPS",
 	"RELAY_CTRL_RELAYCLIENT", "PROTO", "TCPREMOTEIP", "TCP6REMOTEIP",
-	"SSLREMOTEIP", "IP",
+	"SSLREMOTEIP", "IP", "USER", "DOMAIN",
 };
-#define SNAP_SLOTS (sizeof(snap_names) / sizeof(snap_names[0]))
-static const unsigned char snap_len[SNAP_SLOTS] = {
-	11, 21, 17, 14, 17, 17, 14, 18, 18, 22, 5, 11, 12, 11, 2
-};
-#define SNAP_NAME_MAX 22
-#define SNAP_DIR 3		/* slots of RELAY_CTRL_DIR and _DIR_FD */
-#define SNAP_DIR_FD 4
 static const char *snap[SNAP_SLOTS];
 static unsigned snap_dup;	/* slots whose name is set twice */
 static int snapped, snap_dir_read;
@@ -62,24 +62,74 @@ config_reset(void)
 	snapped = 0;
 }
 
-/*
- * The slot of the len bytes at name, or -1.  Compared from the end: the
- * names share their first eleven bytes and differ in their last.
- */
-static int
-snap_slot(const char *name, size_t len)
+/* The value in entry if it is "name=value", else NULL; stops at its end. */
+static const char *
+value_of(const char *entry, const char *name)
 {
-	const char *n;
-	size_t i, j;
+	while (*name != '\0' && *entry == *name) {
+		entry++;
+		name++;
+	}
+	return *name == '\0' && *entry == '=' ? entry + 1 : NULL;
+}
 
-	for (i = 0; i < SNAP_SLOTS; i++) {
-		n = snap_names[i];
-		if (snap_len[i] != len)
-			continue;
-		for (j = len; j > 0 && n[j - 1] == name[j - 1]; j--)
-			;
-		if (j == 0)
-			return (int)i;
+/* Slots first to last, whose names share entry's first `from` bytes. */
+static int
+match(const char *entry, size_t from, int first, int last,
+    const char **value)
+{
+	int k;
+
+	for (k = first; k <= last; k++)
+		if ((*value = value_of(entry + from, snap_names[k] + from)))
+			return k;
+	return -1;
+}
+
+/* The slot of an environment entry, or -1: a few bytes compared for most. */
+static int
+entry_slot(const char *e, const char **value)
+{
+	size_t i;
+
+	switch (e[0]) {
+	case 'P':
+		return match(e, 0, S_PROTO, S_PROTO, value);
+	case 'T':		/* tcpserver sets five more TCP names */
+		if (e[1] != 'C' || e[2] != 'P')
+			return -1;
+		if (e[3] == 'R')
+			return match(e, 3, S_TCP, S_TCP, value);
+		return e[3] == '6' ? match(e, 3, S_TCP6, S_TCP6, value) : -1;
+	case 'S':
+		return match(e, 0, S_SSL, S_SSL, value);
+	case 'I':
+		return match(e, 0, S_IP, S_IP, value);
+	case 'U':
+		return match(e, 0, S_USER, S_USER, value);
+	case 'D':
+		return match(e, 0, S_DOMAIN, S_DOMAIN, value);
+	case 'R':
+		break;
+	default:
+		return -1;
+	}
+	for (i = 1; i < PREFIX_LEN && e[i] == PREFIX[i]; i++)
+		;
+	if (i < PREFIX_LEN)
+		return match(e, 0, S_RELAYCLIENT, S_RELAYCLIENT, value);
+	switch (e[PREFIX_LEN]) {
+	case 'C':
+		return match(e, PREFIX_LEN, S_CLOCK_SKEW, S_CONFIG, value);
+	case 'D':
+		return match(e, PREFIX_LEN, S_DIR, S_DIR_FD, value);
+	case 'E':
+		return match(e, PREFIX_LEN, S_EXPIRY, S_EXPIRY, value);
+	case 'L':
+		return match(e, PREFIX_LEN, S_LOG, S_LOG_IPS, value);
+	case 'R':
+		return match(e, PREFIX_LEN, S_RC_RELAYCLIENT, S_RC_RELAYCLIENT,
+		    value);
 	}
 	return -1;
 }
@@ -91,12 +141,58 @@ snap_slot(const char *name, size_t len)
 static int
 find_slot(const char *name)
 {
-	size_t i;
+	int k, first, last;
 
-	for (i = 0; i < SNAP_SLOTS; i++)
-		if (snap_names[i] == name)
-			return (int)i;
-	return snap_slot(name, strlen(name));
+	switch (name[0]) {
+	case 'R':
+		switch (name[5] == '_' ? name[PREFIX_LEN] : '\0') {
+		case 'C':
+			first = S_CLOCK_SKEW, last = S_CONFIG;
+			break;
+		case 'D':
+			first = S_DIR, last = S_DIR_FD;
+			break;
+		case 'E':
+			first = last = S_EXPIRY;
+			break;
+		case 'L':
+			first = S_LOG, last = S_LOG_IPS;
+			break;
+		case 'R':
+			first = last = S_RC_RELAYCLIENT;
+			break;
+		default:
+			first = last = S_RELAYCLIENT;
+		}
+		break;
+	case 'P':
+		first = last = S_PROTO;
+		break;
+	case 'T':
+		first = S_TCP, last = S_TCP6;
+		break;
+	case 'S':
+		first = last = S_SSL;
+		break;
+	case 'I':
+		first = last = S_IP;
+		break;
+	case 'U':
+		first = last = S_USER;
+		break;
+	case 'D':
+		first = last = S_DOMAIN;
+		break;
+	default:
+		return -1;
+	}
+	for (k = first; k <= last; k++)
+		if (snap_names[k] == name)
+			return k;
+	for (k = first; k <= last; k++)
+		if (strcmp(snap_names[k], name) == 0)
+			return k;
+	return -1;
 }
 
 /*
@@ -108,28 +204,22 @@ find_slot(const char *name)
 void
 config_snapshot(void)
 {
+	const char *v;
 	char **e;
-	const char *eq;
 	int k;
 
 	memset(snap, 0, sizeof(snap));
 	snap_dup = 0;
 	for (e = environ; *e != NULL; e++) {
-		if (strchr("RPTSI", (*e)[0]) == NULL || (*e)[0] == '\0')
+		if ((k = entry_slot(*e, &v)) < 0)
 			continue;
-		for (eq = *e; eq - *e <= SNAP_NAME_MAX && *eq != '=' &&
-		    *eq != '\0'; eq++)
-			;
-		if (*eq != '=')
-			continue;
-		k = snap_slot(*e, (size_t)(eq - *e));
-		if (k >= 0 && snap[k] != NULL)
+		if (snap[k] != NULL)
 			snap_dup |= 1U << k;
-		else if (k >= 0)
-			snap[k] = eq + 1;
+		else
+			snap[k] = v;
 	}
 	snapped = 1;
-	snap_dir_read = snap[SNAP_DIR] == NULL && snap[SNAP_DIR_FD] == NULL;
+	snap_dir_read = snap[S_DIR] == NULL && snap[S_DIR_FD] == NULL;
 }
 
 /* The environment only: the snapshot if one was taken, else getenv. */
@@ -141,6 +231,15 @@ config_env(const char *name)
 	if (!snapped || (k = find_slot(name)) < 0)
 		return getenv(name);
 	return snap[k];
+}
+
+/* The whole "NAME=value" entry of the environment, or NULL. */
+const char *
+config_entry(const char *name)
+{
+	const char *v = config_env(name);
+
+	return v != NULL ? v - strlen(name) - 1 : NULL;
 }
 
 /*
@@ -161,7 +260,7 @@ config_unset(const char *name)
 	}
 	if (snap[k] == NULL)
 		return;
-	entry = snap[k] - snap_len[k] - 1;
+	entry = snap[k] - strlen(snap_names[k]) - 1;
 	for (e = environ; *e != NULL && *e != entry; e++)
 		;
 	for (; *e != NULL; e++)

@@ -10,6 +10,7 @@
 
 void config_snapshot(void);
 const char *config_env(const char *name);
+const char *config_entry(const char *name);
 void config_unset(const char *name);
 const char *config_get(const char *name);
 long config_seconds(const char *name, long def, long min);
