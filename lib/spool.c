@@ -121,38 +121,55 @@ spool_open_admin(const char **path, const char *next)
  * Reads the record called name into buf (at least RECORD_FILE_MAX + 1
  * bytes).  Never follows a symlink (ELOOP), never blocks on a FIFO, never
  * reads what is not a regular file (returns 1).  *len > RECORD_FILE_MAX
- * means the file is larger than any record relayctl writes.
+ * means the file is larger than any record relayctl writes.  *fd is the
+ * record's descriptor, close-on-exec, still open (-1 if it never was).
  */
+static int
+read_record(int dir, const char *name, struct stat *st, char *buf,
+    size_t *len, int *fd)
+{
+	ssize_t n;
+
+	*fd = openat(dir, name, OPEN_RECORD);
+	if (*fd < 0)
+		return -1;
+	if (fstat(*fd, st) != 0)
+		return -1;
+	if (!S_ISREG(st->st_mode))
+		return 1;
+	do
+		n = read(*fd, buf, RECORD_FILE_MAX + 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	*len = (size_t)n;
+	return 0;
+}
+
 int
 spool_read(int dir, const char *name, struct stat *st, char *buf, size_t *len)
 {
-	ssize_t n;
-	int fd, e;
+	int fd, r, e;
 
-	fd = openat(dir, name, OPEN_RECORD);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, st) != 0) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		close(fd);
-		return 1;
-	}
-	do
-		n = read(fd, buf, RECORD_FILE_MAX + 1);
-	while (n < 0 && errno == EINTR);
+	r = read_record(dir, name, st, buf, len, &fd);
 	e = errno;
-	close(fd);
-	if (n < 0) {
-		errno = e;
-		return -1;
-	}
-	*len = (size_t)n;
-	return 0;
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return r;
+}
+
+/*
+ * The same for a process about to exec (check): the record's descriptor
+ * is left to the exec to close, a system call fewer per SMTP connection.
+ */
+int
+spool_read_exec(int dir, const char *name, struct stat *st, char *buf,
+    size_t *len)
+{
+	int fd;
+
+	return read_record(dir, name, st, buf, len, &fd);
 }
 
 int

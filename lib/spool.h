@@ -33,6 +33,8 @@ int spool_read(int dir, const char *name, struct stat *st, char *buf,
 int spool_lock_shared(int dir);
 int spool_restore(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now);
+int spool_read_exec(int dir, const char *name, struct stat *st, char *buf,
+    size_t *len);
 int spool_write(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now, const char **step);
 void spool_close(int dir);
