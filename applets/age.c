@@ -26,7 +26,7 @@ struct age {
 	int verbose, dry_run, failed;
 	int locked;		/* holds the spool's exclusive lock: plain unlinks */
 	unsigned long records, temps;
-	char aside[32];		/* our set-aside prefix, ".age.PID.", by sweep() */
+	char aside[TMP_PREFIX_SIZE];	/* ".age.PID.HOST.", by sweep() */
 	size_t asidelen;
 };
 
@@ -51,13 +51,6 @@ parse_options(char **argv, struct age *a)
 			return -1;
 	}
 	return argv[i] == NULL ? 0 : -1;
-}
-
-static int
-is_temp_name(const char *name)
-{
-	return strncmp(name, TMP_ALLOW, sizeof(TMP_ALLOW) - 1) == 0 ||
-	    strncmp(name, TMP_AGE, sizeof(TMP_AGE) - 1) == 0;
 }
 
 static int
@@ -123,7 +116,7 @@ put_back(struct age *a, const char *aside, const char *name)
 static void
 remove_record(struct age *a, const char *name)
 {
-	char aside[80];
+	char aside[TMP_NAME_SIZE];
 	struct stat st;
 
 	if (a->locked) {
@@ -166,7 +159,7 @@ consider(struct age *a, const char *name)
 	struct stat st;
 	int record = addr_is_name(name);
 
-	if (!record && (!is_temp_name(name) || is_own_aside(a, name)))
+	if (!record && (!spool_tmp_name_ok(name) || is_own_aside(a, name)))
 		return;
 	if (fstatat(a->dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 	    !stale(a, &st))
@@ -241,8 +234,7 @@ sweep(struct age *a)
 	int e = 0;
 
 	/* getpid(2) once, not once per stale record: musl does not cache it */
-	a->asidelen = (size_t)fmt_snprintf(a->aside, sizeof(a->aside),
-	    TMP_AGE "%ld.", (long)getpid());
+	a->asidelen = spool_tmp_prefix(a->aside, sizeof(a->aside), TMP_AGE);
 	if (!a->dry_run)
 		a->locked = lock_spool(a->dir);
 	while ((n = syscall(SYS_getdents64, a->dir, buf, sizeof(buf))) != 0) {

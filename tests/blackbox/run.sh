@@ -609,4 +609,7 @@ missing=0
 for i in $(seq 1 200); do [ -f "$SPOOL/10.0.$((i / 250)).$((i % 250))" ] || missing=$((missing + 1)); done
 expect test "$missing" = 0 -a -z "$(ls -A "$SPOOL" | grep '^\.')"
 
+# shellcheck source=tests/blackbox/harden.sh
+. "$(dirname "$0")/harden.sh"
+
 finish blackbox
