@@ -422,6 +422,23 @@ spool_restore(int dir, const char *name, const char *content, size_t len,
 
 #define RESTORE_TIMEOUT 600	/* s; an age stopped longer is not waited for */
 
+/* Closes every descriptor but fd: by close_range(2), else one by one. */
+static void
+keep_only(int fd)
+{
+	long i, max = sysconf(_SC_OPEN_MAX);
+	unsigned u = (unsigned)fd;
+
+	if ((fd == 0 || syscall(SYS_close_range, 0U, u - 1, 0U) == 0) &&
+	    syscall(SYS_close_range, u + 1, ~0U, 0U) == 0)
+		return;
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (i = 0; i < max; i++)
+		if (i != fd)
+			close((int)i);
+}
+
 /*
  * The wait for age runs in a process of its own, detached, holding none of
  * the login's descriptors, so that the login goes on at once.
@@ -446,9 +463,7 @@ restore_later(int dir, const char *name, const char *content, size_t len,
 	if (fork() != 0)
 		_exit(0);
 	setsid();
-	if (dir > 0)
-		syscall(SYS_close_range, 0U, (unsigned)dir - 1, 0U);
-	syscall(SYS_close_range, (unsigned)dir + 1, ~0U, 0U);
+	keep_only(dir);
 	signal(SIGALRM, SIG_DFL);
 	alarm(RESTORE_TIMEOUT);
 	_exit(spool_restore(dir, name, content, len, now) == 0 ? 0 : 1);
