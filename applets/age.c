@@ -198,6 +198,23 @@ local_fs(int dir)
 }
 
 /*
+ * A writer takes the lock on the directory opened anew for reading: one
+ * that may write in the spool but not read it (mode 0733, say) could not,
+ * and would write unlocked.
+ */
+static int
+writers_can_lock(int dir)
+{
+	struct stat st;
+
+	if (fstat(dir, &st) != 0)
+		return 0;
+	return !((st.st_mode & S_IWOTH) && !(st.st_mode & S_IROTH)) &&
+	    !((st.st_mode & S_IWGRP) && !(st.st_mode & S_IRGRP)) &&
+	    !((st.st_mode & S_IWUSR) && !(st.st_mode & S_IRUSR));
+}
+
+/*
  * allow holds the shared lock for a few system calls only; a spool that
  * stays busy for a second is swept the slower way instead.
  */
@@ -207,7 +224,7 @@ lock_spool(int dir)
 	struct timespec ms = { 0, 1000000 };
 	int tries;
 
-	if (!local_fs(dir))
+	if (!local_fs(dir) || !writers_can_lock(dir))
 		return 0;
 	for (tries = 0; tries < 1000; tries++) {
 		if (flock(dir, LOCK_EX | LOCK_NB) == 0)

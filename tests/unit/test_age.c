@@ -258,6 +258,20 @@ test_system_calls_unlocked(void **state)
 	assert_false(exists("192.0.2.3"));
 }
 
+/* A spool its writers may not read: they cannot lock it, so age does not. */
+static void
+test_unreadable_spool_is_swept_unlocked(void **state)
+{
+	(void)state;
+	record("192.0.2.3", "", a.now - 1000);
+	assert_int_equal(fchmod(a.dir, 0733), 0);
+	assert_int_equal(sweep(&a), 0);
+	assert_false(a.locked);
+	assert_int_equal(wrap_calls(W_RENAMEAT), 1);
+	assert_false(exists("192.0.2.3"));
+	assert_int_equal(chmod(dirpath, 0700), 0);
+}
+
 /* A login holds the shared lock: age waits for it, then sets records aside. */
 static void
 test_busy_spool_is_swept_unlocked(void **state)
@@ -569,6 +583,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_busy_spool_is_swept_unlocked, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unreadable_spool_is_swept_unlocked, setup, teardown),
 		cmocka_unit_test(test_put_back_when_link_fails),
 		cmocka_unit_test(test_kept_aside_when_nothing_works),
 		cmocka_unit_test_setup_teardown(
