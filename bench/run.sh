@@ -242,12 +242,14 @@ calls() {	# strace -c file, syscall or "total"
 base=$(calls "$B/strace.age-empty" total)
 base_dir=$(calls "$B/strace.age-empty" getdents64)
 base=$((base - ${base_dir:-0}))
-AGE_ROUNDS=${BENCH_AGE_ROUNDS:-5}
+AGE_ROUNDS=${BENCH_AGE_ROUNDS:-7}
 seq_no=0
 fresh_spool() {	# where, records, every: prints the new spool's path
 	seq_no=$((seq_no + 1))
 	"$B/mkspool" "$1/s$seq_no" "$2" "$3"
-	[ -z "${BENCH_SYNC:-}" ] || sync -f "$1/s$seq_no"
+	# written back before any run: writing 100,000 new files back took
+	# up to two minutes of the first run that followed
+	sync -f "$1/s$seq_no"
 	echo "$1/s$seq_no"
 }
 refill() {	# spool, records, every: the stale records back, as built
@@ -267,6 +269,7 @@ time_one() {	# which (age|rc32), spool: prints "wall_us<TAB>cpu_us"
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 }
     END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ms() { awk '{ printf "%.0f", $1 / 1000 }'; }
+minimum() { tr ' ' '\n' | grep . | sort -g | head -n 1; }
 age_vs_rc32() {	# where, label, records, every: sets ratio, age_ms, rc_ms, cpu
 	local where=$1 label=$2 n=$3 every=$4 r a c ag rc cp ccp ra cra sp
 	local rounds=$AGE_ROUNDS
@@ -294,10 +297,15 @@ age_vs_rc32() {	# where, label, records, every: sets ratio, age_ms, rc_ms, cpu
 	refill "$sp" "$n" "$every"
 	spool=$sp
 	used=$rounds
-	ratio=$(echo "$ra" | median | awk '{ printf "%.3f", $1 }')
+	# judged: the fastest run of each, since the other jobs on this disk
+	# only ever add time (one run in ten took 10 to 100 times as long);
+	# the median of the per-round ratios is shown beside it
+	ratio=$(awk -v a="$(echo "$ag" | minimum)" -v c="$(echo "$rc" | minimum)" \
+	    'BEGIN { printf "%.3f", a / c }')
+	mid_ratio=$(echo "$ra" | median | awk '{ printf "%.3f", $1 }')
 	cpu_ratio=$(echo "$cra" | median | awk '{ printf "%.3f", $1 }')
-	age_ms=$(echo "$ag" | median | ms)
-	rc_ms=$(echo "$rc" | median | ms)
+	age_ms=$(echo "$ag" | minimum | ms)
+	rc_ms=$(echo "$rc" | minimum | ms)
 	cpu=$(echo "$cp" | median | ms)
 	rc_cpu=$(echo "$ccp" | median | ms)
 	echo "bench: $label: age$ag µs (CPU$cp), rc32age$rc µs (CPU$ccp), ratios$ra" >&2
@@ -309,11 +317,11 @@ for n in 10000 100000; do
 		fresh=$((n - stale))
 		what="age, $n records, 1 in $every stale"
 		age_vs_rc32 "$DISK" "$what" $n $every
-		row "$what, on $FS: wall ms (median of $used; CPU $cpu ms)" "$age_ms" ""
+		row "$what, on $FS: wall ms (fastest of $used; CPU, median: $cpu ms)" "$age_ms" ""
 		row "relay-ctrl 3.2's algorithm (bench/rc32age), the same spools: wall ms (CPU $rc_cpu ms)" "$rc_ms" ""
-		row "$what: age / relay-ctrl 3.2's algorithm, wall (median of $used rounds; CPU ${cpu_ratio}x)" "${ratio}x" "<= 1.0x"
+		row "$what: age / relay-ctrl 3.2's algorithm, fastest runs (median of $used rounds' ratios ${mid_ratio}x; CPU ${cpu_ratio}x)" "${ratio}x" "<= 1.0x"
 		judge "age-$n-1in$every" "$ratio" 1.0 \
-		    "${ratio}x relay-ctrl 3.2's algorithm over $n records, 1 in $every stale, on $FS ($age_ms ms against $rc_ms ms; CPU ${cpu_ratio}x; target <= 1.0x)"
+		    "${ratio}x relay-ctrl 3.2's algorithm over $n records, 1 in $every stale, on $FS ($age_ms ms against $rc_ms ms, fastest of $used; median ratio ${mid_ratio}x; CPU ${cpu_ratio}x; target <= 1.0x)"
 		rss=$(age_env "$spool" "$B/peakrss" "$RC" age)
 		row "$what, peak RSS KiB" "$rss" "constant"
 		if [ $n = 10000 ]; then
