@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -426,16 +427,17 @@ spool_restore(int dir, const char *name, const char *content, size_t len,
 static void
 keep_only(int fd)
 {
-	long i, max = sysconf(_SC_OPEN_MAX);
+	struct rlimit rl;
+	rlim_t i, max = 65536;
 	unsigned u = (unsigned)fd;
 
 	if ((fd == 0 || syscall(SYS_close_range, 0U, u - 1, 0U) == 0) &&
 	    syscall(SYS_close_range, u + 1, ~0U, 0U) == 0)
 		return;
-	if (max < 0 || max > 65536)
-		max = 65536;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < max)
+		max = rl.rlim_cur;
 	for (i = 0; i < max; i++)
-		if (i != fd)
+		if (i != (rlim_t)fd)
 			close((int)i);
 }
 
@@ -443,11 +445,21 @@ keep_only(int fd)
  * The wait for age runs in a process of its own, detached, holding none of
  * the login's descriptors, so that the login goes on at once.
  */
+/*
+ * fork(2) by its system call: musl's fork() takes and resets the locks of
+ * a threaded program (1.2 KiB of code), and relayctl has one thread.
+ */
+static pid_t
+fork_plain(void)
+{
+	return (pid_t)syscall(SYS_clone, SIGCHLD, 0L, 0L, 0L, 0L);
+}
+
 static void
 restore_later(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now)
 {
-	pid_t pid = fork();
+	pid_t pid = fork_plain();
 
 	if (pid < 0) {
 		warn("cannot start a process to write record for %s again "
@@ -460,7 +472,7 @@ restore_later(int dir, const char *name, const char *content, size_t len,
 			;
 		return;
 	}
-	if (fork() != 0)
+	if (fork_plain() != 0)
 		_exit(0);
 	setsid();
 	keep_only(dir);

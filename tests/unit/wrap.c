@@ -29,7 +29,6 @@ time_t __real_time(time_t *);
 int __real_setenv(const char *, const char *, int);
 int __real_execvp(const char *, char *const[]);
 int __real_flock(int, int);
-pid_t __real_fork(void);
 long __real_syscall(long, ...);
 
 static struct fault {
@@ -298,12 +297,6 @@ int
 __wrap_flock(int fd, int op)
 {
 	return fails(W_FLOCK) ? -1 : __real_flock(fd, op);
-}
-
-pid_t
-__wrap_fork(void)
-{
-	return fails(W_FORK) ? -1 : __real_fork();
 }
 
 /* The calls relayctl makes: at most five integer or pointer arguments. */
