@@ -10,6 +10,7 @@
 
 #include "../lib/address.h"
 #include "../lib/config.h"
+#include "../lib/escape.h"
 #include "../lib/fmt.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
@@ -65,15 +66,20 @@ static void
 removed(struct age *a, const char *name, unsigned long *count)
 {
 	(*count)++;
-	if (a->dry_run)
-		fmt_fprintf(stdout, "%s\n", name);
+	if (a->dry_run) {
+		esc_put(stdout, ESC_HUMAN, name);
+		putc('\n', stdout);
+	}
 }
 
 static void
 failed(struct age *a, const char *what, const char *name)
 {
+	char shown[VISIBLE_SIZE];
+	int e = errno;
+
 	warn("cannot %s %s in the spool: %s; it stays until the next run",
-	    what, name, strerror(errno));
+	    what, visible(name, shown, sizeof(shown)), strerror(e));
 	a->failed = 1;
 }
 

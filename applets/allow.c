@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "../lib/address.h"
+#include "../lib/escape.h"
 #include "../lib/exec.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"

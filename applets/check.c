@@ -6,6 +6,7 @@
 
 #include "../lib/address.h"
 #include "../lib/config.h"
+#include "../lib/escape.h"
 #include "../lib/exec.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"

@@ -9,7 +9,7 @@
 
 #include "../lib/address.h"
 #include "../lib/config.h"
-#include "../lib/fmt.h"
+#include "../lib/escape.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
 
@@ -70,8 +70,11 @@ revoke_one(struct revoke *rv, const char *arg)
 		return;
 	}
 	if (unlinkat(rv->dir, name, 0) == 0) {
-		if (rv->verbose)
-			fmt_fprintf(stdout, "removed %s\n", name);
+		if (rv->verbose) {
+			fputs("removed ", stdout);
+			esc_put(stdout, ESC_HUMAN, name);
+			putc('\n', stdout);
+		}
 		return;
 	}
 	if (errno == ENOENT)

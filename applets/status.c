@@ -14,6 +14,7 @@
 
 #include "../lib/address.h"
 #include "../lib/config.h"
+#include "../lib/escape.h"
 #include "../lib/fmt.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
@@ -72,188 +73,6 @@ struct status {
 struct reject_ctx {
 	const char *addr;
 };
-
-/* --- escaping: every byte a record may hold, for each reader ----------- */
-
-/*
- * The length of one well-formed UTF-8 sequence at p and its code point,
- * or 0: overlong forms, surrogates and values past U+10FFFF are not text.
- */
-static size_t
-utf8_seq(const unsigned char *p, size_t n, unsigned long *cp)
-{
-	unsigned long c, min;
-	size_t len, i;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		c = p[0] & 0x1f;
-		min = 0x80;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		len = 3;
-		c = p[0] & 0x0f;
-		min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		c = p[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-static int
-is_control(unsigned long c)
-{
-	return c < 0x20 || (c >= 0x7f && c < 0xa0);
-}
-
-/* Printable ASCII that every format passes on as it is. */
-static int
-plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7f && c != '\\' && c != '"';
-}
-
-/* The length of the run of plain bytes at s. */
-static size_t
-plain_run(const unsigned char *s)
-{
-	size_t n = 0;
-
-	while (plain(s[n]))
-		n++;
-	return n;
-}
-
-/*
- * For a terminal: printable ASCII as it is, everything else as \xHH, so
- * that no byte of a record can move the cursor or change the terminal,
- * and one byte shown is one column wide.  Returns the width printed;
- * f may be NULL to measure.
- */
-static size_t
-put_human(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0, n;
-
-	while (*p) {
-		n = plain_run(p);
-		if (n == 0 && *p == '"')
-			n = 1;
-		if (n > 0) {
-			if (f)
-				fwrite(p, 1, n, f);
-			w += n;
-			p += n;
-		} else if (*p == '\\') {
-			if (f)
-				fputs("\\\\", f);
-			w += 2;
-			p++;
-		} else {
-			if (f)
-				fmt_fprintf(f, "\\x%02x", *p);
-			w += 4;
-			p++;
-		}
-	}
-	return w;
-}
-
-/*
- * For programs, one field of a tab-separated line: \t \n \r \\ as such,
- * other control characters and bytes that are not UTF-8 text as \xHH;
- * UTF-8 text is passed on, so that unescaping gives back the exact bytes.
- */
-static void
-put_tsv(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), len, i;
-	unsigned long c;
-
-	while (n > 0) {
-		if ((len = plain_run(p)) > 0) {
-			fwrite(p, 1, len, f);
-		} else if ((len = utf8_seq(p, n, &c)) == 0 || is_control(c)) {
-			len = len ? len : 1;
-			for (i = 0; i < len; i++) {
-				if (p[i] == '\t')
-					fputs("\\t", f);
-				else if (p[i] == '\n')
-					fputs("\\n", f);
-				else if (p[i] == '\r')
-					fputs("\\r", f);
-				else
-					fmt_fprintf(f, "\\x%02x", p[i]);
-			}
-		} else if (c == '\\')
-			fputs("\\\\", f);
-		else
-			fwrite(p, 1, len, f);
-		p += len;
-		n -= len;
-	}
-}
-
-/*
- * A JSON string in plain ASCII: text beyond ASCII as \uXXXX (surrogate
- * pairs past U+FFFF).  JSON strings are Unicode and cannot carry a byte
- * that is not UTF-8: such a byte becomes U+FFFD (--tsv keeps it exactly).
- */
-static void
-put_json_string(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), len;
-	unsigned long c;
-
-	putc('"', f);
-	while (n > 0) {
-		if ((len = plain_run(p)) > 0) {
-			fwrite(p, 1, len, f);
-			p += len;
-			n -= len;
-			continue;
-		}
-		if ((len = utf8_seq(p, n, &c)) == 0) {
-			len = 1;
-			c = 0xfffd;
-		}
-		if (c == '"' || c == '\\')
-			fmt_fprintf(f, "\\%c", (int)c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c == '\r')
-			fputs("\\r", f);
-		else if (c < 0x10000)
-			fmt_fprintf(f, "\\u%04lx", c);
-		else
-			fmt_fprintf(f, "\\u%04lx\\u%04lx", 0xd800 + ((c - 0x10000) >> 10),
-			    0xdc00 + ((c - 0x10000) & 0x3ff));
-		p += len;
-		n -= len;
-	}
-	putc('"', f);
-}
 
 /* --- numbers and times: by hand, since printf is most of the cost ------- */
 
@@ -425,7 +244,7 @@ widths_add(struct widths *w, const struct status *s, const struct row *r)
 	widen(&w->addr, strlen(r->addr));
 	widen(&w->age, strlen(age));
 	widen(&w->left, strlen(left));
-	widen(&w->user, r->user[0] ? put_human(NULL, r->user) : 1);
+	widen(&w->user, r->user[0] ? esc_put(NULL, ESC_HUMAN, r->user) : 1);
 }
 
 /* text, then blanks up to the next column */
@@ -464,8 +283,8 @@ put_human_row(FILE *f, const struct status *s, const struct row *r,
 	cell(f, strlen(age), w->age);
 	fputs(left, f);
 	cell(f, strlen(left), w->left);
-	cell(f, put_human(f, r->user[0] ? r->user : "-"), w->user);
-	put_human(f, r->domain[0] ? r->domain : "-");
+	cell(f, esc_put(f, ESC_HUMAN, r->user[0] ? r->user : "-"), w->user);
+	esc_put(f, ESC_HUMAN, r->domain[0] ? r->domain : "-");
 	putc('\n', f);
 }
 
@@ -474,7 +293,7 @@ put_json_field(FILE *f, const char *name, const char *value)
 {
 	fputs(name, f);
 	if (value != NULL)
-		put_json_string(f, value);
+		esc_put(f, ESC_JSON, value);
 	else
 		fputs("null", f);
 }
@@ -512,7 +331,7 @@ put_tsv_row(FILE *f, const struct status *s, const struct row *r)
 {
 	char when[ISO8601_SIZE];
 
-	put_tsv(f, r->addr);
+	esc_put(f, ESC_TSV, r->addr);
 	if (found(r)) {
 		fmt_iso8601(r->mtime, when);
 		putc('\t', f);
@@ -522,9 +341,9 @@ put_tsv_row(FILE *f, const struct status *s, const struct row *r)
 		putc('\t', f);
 		put_num(f, row_left(s, r));
 		putc('\t', f);
-		put_tsv(f, r->user);
+		esc_put(f, ESC_TSV, r->user);
 		putc('\t', f);
-		put_tsv(f, r->domain);
+		esc_put(f, ESC_TSV, r->domain);
 	} else
 		fputs("\t\t\t\t\t", f);
 	fputs(r->state == ST_FRESH ? "\ttrue\n" : "\tfalse\n", f);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "address.h"
+#include "fmt.h"
 
 /*
  * What inet_ntop(AF_INET) writes, "%d.%d.%d.%d", without the snprintf it
@@ -35,7 +36,6 @@ ipv4_name(const unsigned char a[4], char name[ADDR_NAME_SIZE])
 static void
 ipv6_name(const unsigned char a[16], char name[ADDR_NAME_SIZE])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned w[8];
 	int i, run, best = -1, bestlen = 1, shift;
 	char *p = name;
@@ -62,7 +62,7 @@ ipv6_name(const unsigned char a[16], char name[ADDR_NAME_SIZE])
 		for (shift = 12; shift > 0 && (w[i] >> shift) == 0; shift -= 4)
 			;
 		for (; shift >= 0; shift -= 4)
-			*p++ = hex[(w[i] >> shift) & 15];
+			*p++ = fmt_hex[(w[i] >> shift) & 15];
 	}
 	*p = '\0';
 }

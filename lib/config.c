@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "escape.h"
 #include "msg.h"
 
 #define CACHE_SLOTS 12

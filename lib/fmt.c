@@ -54,17 +54,18 @@ field(struct sink *s, const char *p, size_t n, size_t width, int left,
 		pad(s, ' ', width - n);
 }
 
+const char fmt_hex[] = "0123456789abcdef";
+
 #define DIGITS_SIZE 24	/* 2^64 in decimal and a sign */
 
 /* Digits of v in base 10 or 16, sign in front, at the end of buf: their start. */
 static size_t
 digits(char buf[DIGITS_SIZE], unsigned long long v, unsigned base, int neg)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t i = DIGITS_SIZE;
 
 	do
-		buf[--i] = hex[v % base];
+		buf[--i] = fmt_hex[v % base];
 	while ((v /= base) != 0);
 	if (neg)
 		buf[--i] = '-';

@@ -65,40 +65,6 @@ msg_sink(void)
 	return sink;
 }
 
-/*
- * Text from the network, the environment or a record, made safe for a log
- * line: at most 64 bytes shown, anything but printable ASCII as \xHH.
- */
-const char *
-visible(const char *s, char *buf, size_t size)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t n = 0, shown = 0;
-	unsigned char c;
-
-	if (s == NULL)
-		s = "(unset)";
-	for (; *s && n + 5 < size; s++) {
-		c = (unsigned char)*s;
-		if (++shown > 64) {
-			buf[n++] = '.';
-			buf[n++] = '.';
-			buf[n++] = '.';
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			buf[n++] = (char)c;
-			continue;
-		}
-		buf[n++] = '\\';
-		buf[n++] = 'x';
-		buf[n++] = hex[c >> 4];
-		buf[n++] = hex[c & 15];
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 /* All of buf, through short writes and EINTR; -1 with errno otherwise. */
 int
 write_all(int fd, const void *buf, size_t len)

@@ -16,9 +16,6 @@ const char *msg_name(void);
 void msg_force_sink(enum msg_sink sink);
 enum msg_sink msg_sink(void);
 
-#define VISIBLE_SIZE 272	/* 64 bytes shown as \\xHH, and "..." */
-
-const char *visible(const char *s, char *buf, size_t size);
 int write_all(int fd, const void *buf, size_t len);
 void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

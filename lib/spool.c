@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "escape.h"
 #include "fmt.h"
 #include "msg.h"
 #include "spool.h"

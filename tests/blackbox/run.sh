@@ -521,6 +521,18 @@ age_setup
 run "${DIRV[@]}" -- "$B/relay-ctrl-age" -vn >"$ROOT/out"
 expect grep -qx 'would remove 3 stale records and 2 stale temporary files' "$ROOT/out"
 
+t "age -n -v prints a planted name escaped: no raw ESC, no forged line"
+clean_spool
+planted=$(printf '.allow.1.192.0.2.5\033[2J\n192.0.2.66')
+printf 'USER=e\0' >"$SPOOL/$planted"
+touch -d '-1000 seconds' "$SPOOL/$planted"
+run "${DIRV[@]}" -- "$B/relay-ctrl-age" -n -v >"$ROOT/out"
+# escaped if age takes it for its own; else neither shown nor removed
+expect test $rc = 0 -a -z "$(tr -d '\n -~' <"$ROOT/out")" -a \
+    -z "$(grep -x '192.0.2.66' "$ROOT/out")" -a \
+    \( -n "$(grep -xF '.allow.1.192.0.2.5\x1b[2J\x0a192.0.2.66' "$ROOT/out")" -o \
+    "$(spool_entries)$(wc -l <"$ROOT/out")" = 11 \)
+
 t "age honours RELAY_CTRL_EXPIRY"
 clean_spool
 fresh_record 192.0.2.1 '' '-30 seconds'

@@ -1,4 +1,4 @@
-/* Unit tests for applets/status.c: escaping for each format, columns, times, sorting, and read and write failures. */
+/* Unit tests for applets/status.c: columns, times, sorting, and read and write failures. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -21,82 +21,6 @@ static char dirpath[64];
 static struct status st;
 
 /* --- helpers ------------------------------------------------------------- */
-
-typedef void printer(FILE *, const char *);
-
-/* What f printed for s, in a static buffer. */
-static const char *
-printed(printer *f, const char *s)
-{
-	static char *buf;
-	static size_t size;
-	FILE *m;
-
-	free(buf);
-	buf = NULL;
-	m = open_memstream(&buf, &size);
-	assert_non_null(m);
-	f(m, s);
-	assert_int_equal(fclose(m), 0);
-	return buf;
-}
-
-static void
-human(FILE *f, const char *s)
-{
-	put_human(f, s);
-}
-
-/* The value a --tsv field stands for: the exact bytes back. */
-static char *
-tsv_unescape(const char *s, char *out)
-{
-	char *o = out;
-	unsigned int x;
-
-	while (*s) {
-		if (*s != '\\') {
-			*o++ = *s++;
-			continue;
-		}
-		s++;
-		switch (*s) {
-		case 't':
-			*o++ = '\t';
-			s++;
-			break;
-		case 'n':
-			*o++ = '\n';
-			s++;
-			break;
-		case 'r':
-			*o++ = '\r';
-			s++;
-			break;
-		case '\\':
-			*o++ = '\\';
-			s++;
-			break;
-		case 'x':
-			assert_int_equal(sscanf(s + 1, "%2x", &x), 1);
-			*o++ = (char)x;
-			s += 3;
-			break;
-		default:
-			fail_msg("unknown escape \\%c", *s);
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-static void
-assert_no_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			fail_msg("byte 0x%02x printed", (unsigned char)*s);
-}
 
 /* A 255-byte value: every byte from 1 to 255 once. */
 static void
@@ -174,129 +98,6 @@ listing(char **args, int nargs, int *rc)
 		*rc = finish(&st, nargs > 0);
 	fclose(st.out);
 	return buf;
-}
-
-/* --- escaping ------------------------------------------------------------ */
-
-static void
-test_json_escapes(void **state)
-{
-	(void)state;
-	assert_string_equal(printed(put_json_string, "alice"), "\"alice\"");
-	assert_string_equal(printed(put_json_string, "a\tb"), "\"a\\tb\"");
-	assert_string_equal(printed(put_json_string, "a\nb\rc"),
-	    "\"a\\nb\\rc\"");
-	assert_string_equal(printed(put_json_string, "say \"hi\""),
-	    "\"say \\\"hi\\\"\"");
-	assert_string_equal(printed(put_json_string, "a\\b"), "\"a\\\\b\"");
-	assert_string_equal(printed(put_json_string, "\x01\x1b[2J\x7f"),
-	    "\"\\u0001\\u001b[2J\\u007f\"");
-	assert_string_equal(printed(put_json_string, ""), "\"\"");
-}
-
-static void
-test_json_utf8(void **state)
-{
-	(void)state;
-	/* text: escaped as code points, so the output is plain ASCII */
-	assert_string_equal(printed(put_json_string, "j\xc3\xbcrgen"),
-	    "\"j\\u00fcrgen\"");
-	assert_string_equal(printed(put_json_string, "\xe2\x82\xac"),
-	    "\"\\u20ac\"");
-	assert_string_equal(printed(put_json_string, "\xf0\x9f\x98\x80"),
-	    "\"\\ud83d\\ude00\"");
-	assert_string_equal(printed(put_json_string, "\xc2\x9b"),
-	    "\"\\u009b\"");
-	/* not UTF-8: each bad byte is U+FFFD, and the text after it survives */
-	assert_string_equal(printed(put_json_string, "a\xff" "b"),
-	    "\"a\\ufffdb\"");
-	assert_string_equal(printed(put_json_string, "\xc0\x80"),
-	    "\"\\ufffd\\ufffd\"");
-	assert_string_equal(printed(put_json_string, "\xed\xa0\x80"),
-	    "\"\\ufffd\\ufffd\\ufffd\"");
-	assert_string_equal(printed(put_json_string, "\xf4\x90\x80\x80"),
-	    "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
-	assert_string_equal(printed(put_json_string, "\xe2\x82"),
-	    "\"\\ufffd\\ufffd\"");
-}
-
-static void
-test_json_all_bytes(void **state)
-{
-	char v[256];
-	const char *out;
-
-	(void)state;
-	all_bytes(v);
-	out = printed(put_json_string, v);
-	assert_no_control(out);
-	/* only an escaped quote may stand inside */
-	assert_int_equal(out[0], '"');
-	assert_int_equal(out[strlen(out) - 1], '"');
-	assert_non_null(strstr(out, "\\u0001"));
-	assert_non_null(strstr(out, "\\\"#"));
-	assert_non_null(strstr(out, "\\\\]"));
-}
-
-static void
-test_tsv_escapes(void **state)
-{
-	(void)state;
-	assert_string_equal(printed(put_tsv, "alice"), "alice");
-	assert_string_equal(printed(put_tsv, "a\tb\nc\rd\\e"),
-	    "a\\tb\\nc\\rd\\\\e");
-	assert_string_equal(printed(put_tsv, "say \"hi\""), "say \"hi\"");
-	assert_string_equal(printed(put_tsv, "\x01\x7f"), "\\x01\\x7f");
-	/* UTF-8 text passes, C1 controls and other bytes do not */
-	assert_string_equal(printed(put_tsv, "j\xc3\xbcrgen"), "j\xc3\xbcrgen");
-	assert_string_equal(printed(put_tsv, "\xc2\x9b"), "\\xc2\\x9b");
-	assert_string_equal(printed(put_tsv, "a\xff" "b"), "a\\xffb");
-}
-
-/* Whatever a value holds, the field unescapes to exactly those bytes. */
-static void
-test_tsv_round_trip(void **state)
-{
-	char v[256], back[1100];
-	const char *out;
-	int i, j;
-
-	(void)state;
-	all_bytes(v);
-	out = printed(put_tsv, v);
-	assert_null(strchr(out, '\t'));
-	assert_null(strchr(out, '\n'));
-	assert_string_equal(tsv_unescape(out, back), v);
-	srand(7);
-	for (i = 0; i < 2000; i++) {
-		for (j = 0; j < 40; j++)
-			v[j] = (char)(1 + rand() % 255);
-		v[40] = '\0';
-		out = printed(put_tsv, v);
-		assert_null(strchr(out, '\t'));
-		assert_null(strchr(out, '\n'));
-		assert_string_equal(tsv_unescape(out, back), v);
-	}
-}
-
-static void
-test_human_escapes(void **state)
-{
-	char v[256];
-	const char *out;
-
-	(void)state;
-	assert_string_equal(printed(human, "alice"), "alice");
-	assert_string_equal(printed(human, "a\tb\n"), "a\\x09b\\x0a");
-	assert_string_equal(printed(human, "a\\b \"q\""), "a\\\\b \"q\"");
-	assert_string_equal(printed(human, "j\xc3\xbcrgen"),
-	    "j\\xc3\\xbcrgen");
-	all_bytes(v);
-	out = printed(human, v);
-	assert_no_control(out);
-	/* one byte shown, one column: the width is what was printed */
-	assert_int_equal(put_human(NULL, v), strlen(out));
-	assert_int_equal(put_human(NULL, "a\tb\\"), strlen("a\\x09b\\\\"));
 }
 
 /* --- times --------------------------------------------------------------- */
@@ -750,12 +551,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_escapes),
-		cmocka_unit_test(test_json_utf8),
-		cmocka_unit_test(test_json_all_bytes),
-		cmocka_unit_test(test_tsv_escapes),
-		cmocka_unit_test(test_tsv_round_trip),
-		cmocka_unit_test(test_human_escapes),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_human_columns),
