@@ -192,7 +192,7 @@ age_main(int argc, char **argv)
 	if ((a.dir = spool_open_admin(&dir, "nothing was removed")) < 0)
 		return EXIT_TEMP;
 	a.now = time(NULL);
-	config_freshness(&a.expiry, &a.skew);
+	spool_freshness(&a.expiry, &a.skew);
 	if (sweep(&a) != 0)
 		die_temp("cannot read spool directory %s: %s; stopped early",
 		    dir, strerror(errno));

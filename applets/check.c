@@ -14,7 +14,7 @@
 struct verdict {
 	int relay;
 	const char *why;	/* for RELAY_CTRL_LOG_IPS */
-	struct record rec;
+	struct lookup look;	/* look.rec: what is exported */
 };
 
 extern char **environ;
@@ -22,53 +22,38 @@ extern char **environ;
 static void
 ignore_entry(const char *entry, size_t len, const char *why, void *addr)
 {
-	char text[VISIBLE_SIZE], copy[RECORD_VALUE_MAX + 1];
+	char text[VISIBLE_SIZE];
 
-	if (len > RECORD_VALUE_MAX)
-		len = RECORD_VALUE_MAX;
-	memcpy(copy, entry, len);
-	copy[len] = '\0';
 	warn("record for %s holds \"%s\", which is not exported: %s; "
-	    "continuing", (const char *)addr, visible(copy, text, sizeof(text)),
-	    why);
+	    "continuing", (const char *)addr,
+	    visible_mem(entry, len, text, sizeof(text)), why);
 }
 
 static void
 judge(int dir, const char *addr, struct verdict *v)
 {
-	char buf[RECORD_FILE_MAX + 1];
-	struct stat st;
-	size_t len;
-	time_t now;
-	long expiry, skew;
-	int r;
+	static const char *const why[] = {
+		[REC_ABSENT] = "not found", [REC_FOREIGN] = "unreadable",
+		[REC_UNREADABLE] = "unreadable", [REC_STALE] = "found, stale",
+		[REC_FUTURE] = "found, dated in the future",
+		[REC_FRESH] = "found, fresh",
+	};
+	struct freshness f = { 0, -1, -1 };
+	struct lookup *l = &v->look;
 
-	r = spool_read(dir, addr, &st, buf, &len);
-	if (r < 0 && errno == ENOENT) {
-		v->why = "not found";
-		return;
-	}
-	if (r != 0) {
+	spool_lookup(dir, addr, &f, LOOK_FRESH, l, ignore_entry, (void *)addr);
+	v->why = why[l->found];
+	if (l->found == REC_FOREIGN || l->found == REC_UNREADABLE)
 		warn("cannot read record for %s: %s; continuing without relay",
-		    addr, r > 0 ? "it is not a regular file" :
-		    errno == ELOOP ? "it is a symbolic link" : strerror(errno));
-		v->why = "unreadable";
+		    addr, l->found == REC_UNREADABLE ? strerror(l->err) :
+		    S_ISLNK(l->mode) ? "it is a symbolic link" :
+		    "it is not a regular file");
+	if (l->found != REC_FRESH)
 		return;
-	}
-	now = time(NULL);
-	config_freshness(&expiry, &skew);
-	if (!spool_fresh(st.st_mtime, now, expiry, skew)) {
-		v->why = st.st_mtime > now ? "found, dated in the future" :
-		    "found, stale";
-		return;
-	}
 	v->relay = 1;
-	v->why = "found, fresh";
-	if (len > RECORD_FILE_MAX)
+	if (l->oversize)
 		warn("record for %s is larger than %d bytes; relaying without "
 		    "USER and DOMAIN", addr, RECORD_FILE_MAX);
-	else
-		record_decode(buf, len, &v->rec, ignore_entry, (void *)addr);
 }
 
 /* As setenv does: the first entry of that name is replaced, else added. */
@@ -157,12 +142,14 @@ int
 check_main(int argc, char **argv)
 {
 	char **next = chain_args(argv), addr[ADDR_NAME_SIZE];
-	struct verdict v = { 0, "bad address", { "", "" } };
+	struct verdict v;	/* v.look is set only when a spool is read */
 	const char *rc;
 
 	(void)argc;
 	if (next[0] == NULL)
 		die_usage();
+	v.relay = 0;
+	v.why = "bad address";
 	if (getenv("RELAYCLIENT") != NULL) {
 		spool_close(spool_env_fd());
 		if (config_get("RELAY_CTRL_LOG_IPS") != NULL)
@@ -176,6 +163,6 @@ check_main(int argc, char **argv)
 		rc = "";
 	if (config_get("RELAY_CTRL_LOG_ENV") != NULL)
 		info("%s: exporting RELAYCLIENT=%s USER=%s DOMAIN=%s", addr, rc,
-		    v.rec.user, v.rec.domain);
-	exec_relaying(next, rc, &v.rec, env_count());
+		    v.look.rec.user, v.look.rec.domain);
+	exec_relaying(next, rc, &v.look.rec, env_count());
 }

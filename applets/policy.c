@@ -136,17 +136,21 @@ spool_dir(struct policy *p)
  * 1 (relay) only for a well-formed smtpd_access_policy request naming one
  * client address that has a fresh record.  Anything unsure is 0: DUNNO
  * lets reject_unauth_destination decide, so relay control can never
- * refuse mail.  One open, fstat and read a request, no directory scan.
+ * refuse mail.  One fstatat a request: the record's time is all it needs.
  */
 static int
 policy_decide(struct policy *p, const struct req *r, char name[ADDR_NAME_SIZE],
     const char **why)
 {
-	char buf[RECORD_FILE_MAX + 1];
-	struct stat st;
-	size_t len;
-	time_t now;
-	int dir, n;
+	static const char *const why_not[] = {
+		[REC_ABSENT] = "not found", [REC_FOREIGN] = "unreadable",
+		[REC_UNREADABLE] = "unreadable", [REC_STALE] = "found, stale",
+		[REC_FUTURE] = "found, dated in the future",
+		[REC_FRESH] = "found, fresh",
+	};
+	struct freshness f = { 0, p->expiry, p->skew };
+	struct lookup l;
+	int dir;
 
 	name[0] = '\0';
 	if (r->foreign) {
@@ -169,26 +173,15 @@ policy_decide(struct policy *p, const struct req *r, char name[ADDR_NAME_SIZE],
 		*why = "no spool";
 		return 0;
 	}
-	n = spool_read(dir, name, &st, buf, &len);
-	if (n < 0 && errno == ENOENT) {
-		*why = "not found";
-		return 0;
-	}
-	if (n != 0) {
+	f.now = time(NULL);
+	spool_lookup(dir, name, &f, LOOK_TIME, &l, NULL, NULL);
+	if (l.found == REC_FOREIGN || l.found == REC_UNREADABLE)
 		warn("cannot read record for %s: %s; answering DUNNO", name,
-		    n > 0 ? "it is not a regular file" :
-		    errno == ELOOP ? "it is a symbolic link" : strerror(errno));
-		*why = "unreadable";
-		return 0;
-	}
-	now = time(NULL);
-	if (!spool_fresh(st.st_mtime, now, p->expiry, p->skew)) {
-		*why = st.st_mtime > now ? "found, dated in the future" :
-		    "found, stale";
-		return 0;
-	}
-	*why = "found, fresh";
-	return 1;
+		    l.found == REC_UNREADABLE ? strerror(l.err) :
+		    S_ISLNK(l.mode) ? "it is a symbolic link" :
+		    "it is not a regular file");
+	*why = why_not[l.found];
+	return l.found == REC_FRESH;
 }
 
 /*
@@ -333,7 +326,7 @@ policy_init(struct policy *p)
 {
 	p->dir = -1;
 	p->dir_warned = 0;
-	config_freshness(&p->expiry, &p->skew);
+	spool_freshness(&p->expiry, &p->skew);
 	p->log_ips = config_get("RELAY_CTRL_LOG_IPS") != NULL;
 	spool_dir(p);
 }

@@ -21,9 +21,6 @@
 
 enum format { FMT_HUMAN, FMT_JSON, FMT_TSV };
 
-/* What a row says about an address: only a fresh record lets it relay. */
-enum state { ST_FRESH, ST_STALE, ST_NONE, ST_FOREIGN, ST_UNREADABLE };
-
 /*
  * What the full listing keeps of a record it shows: the sort key and the
  * two values check would export, as "USER\0DOMAIN\0" at off in one arena.
@@ -44,9 +41,10 @@ struct arena {
 	size_t len, cap;
 };
 
+/* What a row says about an address: only a fresh record lets it relay. */
 struct row {
 	const char *addr;
-	enum state state;
+	enum found state;
 	time_t mtime;
 	const char *user, *domain;	/* "" when not recorded */
 };
@@ -68,10 +66,6 @@ struct status {
 	int bad_addr;		/* an argument is no address: exit 100 */
 	int out_errno;		/* the first write error on out */
 	struct widths w;
-};
-
-struct reject_ctx {
-	const char *addr;
 };
 
 /* --- numbers and times: by hand, since printf is most of the cost ------- */
@@ -177,10 +171,11 @@ fmt_iso8601(time_t t, char buf[ISO8601_SIZE])
 	*p = '\0';
 }
 
+/* A record dated ahead is shown as stale: check does not relay for it. */
 static int
 found(const struct row *r)
 {
-	return r->state == ST_FRESH || r->state == ST_STALE;
+	return r->state >= REC_STALE;
 }
 
 static long long
@@ -193,7 +188,7 @@ row_age(const struct status *s, const struct row *r)
 static long long
 row_left(const struct status *s, const struct row *r)
 {
-	return r->state == ST_FRESH ?
+	return r->state == REC_FRESH ?
 	    span(r->mtime, s->now) + s->expiry : 0;
 }
 
@@ -204,15 +199,16 @@ human_cells(const struct status *s, const struct row *r,
     char age[DURATION_SIZE], char left[DURATION_SIZE])
 {
 	static const char *const none[] = {
-		[ST_FRESH] = "", [ST_STALE] = "stale", [ST_NONE] = "no record",
-		[ST_FOREIGN] = "not a record", [ST_UNREADABLE] = "unreadable",
+		[REC_FRESH] = "", [REC_STALE] = "stale", [REC_FUTURE] = "stale",
+		[REC_ABSENT] = "no record", [REC_FOREIGN] = "not a record",
+		[REC_UNREADABLE] = "unreadable",
 	};
 
 	if (found(r))
 		fmt_duration(row_age(s, r), age);
 	else
 		strcpy(age, "-");
-	if (r->state == ST_FRESH)
+	if (r->state == REC_FRESH)
 		fmt_duration(row_left(s, r), left);
 	else
 		strcpy(left, none[r->state]);
@@ -318,7 +314,7 @@ put_json_row(FILE *f, const struct status *s, const struct row *r)
 		fputs(",\"age_s\":null,\"expires_in_s\":null", f);
 	put_json_field(f, ",\"user\":", found(r) ? r->user : NULL);
 	put_json_field(f, ",\"domain\":", found(r) ? r->domain : NULL);
-	fputs(r->state == ST_FRESH ? ",\"fresh\":true}" : ",\"fresh\":false}",
+	fputs(r->state == REC_FRESH ? ",\"fresh\":true}" : ",\"fresh\":false}",
 	    f);
 }
 
@@ -346,7 +342,7 @@ put_tsv_row(FILE *f, const struct status *s, const struct row *r)
 		esc_put(f, ESC_TSV, r->domain);
 	} else
 		fputs("\t\t\t\t\t", f);
-	fputs(r->state == ST_FRESH ? "\ttrue\n" : "\tfalse\n", f);
+	fputs(r->state == REC_FRESH ? "\ttrue\n" : "\tfalse\n", f);
 }
 
 static void
@@ -405,18 +401,13 @@ out_failed(struct status *s)
 /* --- reading the spool --------------------------------------------------- */
 
 static void
-not_shown(const char *entry, size_t len, const char *why, void *ctx)
+not_shown(const char *entry, size_t len, const char *why, void *name)
 {
-	const struct reject_ctx *c = ctx;
-	char copy[RECORD_VALUE_MAX + 1], text[VISIBLE_SIZE];
+	char text[VISIBLE_SIZE];
 
-	if (len > RECORD_VALUE_MAX)
-		len = RECORD_VALUE_MAX;
-	memcpy(copy, entry, len);
-	copy[len] = '\0';
 	warn("record for %s holds \"%s\", which check does not export (%s); "
-	    "it is not shown", c->addr, visible(copy, text, sizeof(text)),
-	    why);
+	    "it is not shown", (const char *)name,
+	    visible_mem(entry, len, text, sizeof(text)), why);
 }
 
 static const char *
@@ -433,58 +424,25 @@ kind(mode_t mode)
 	return "a device or other special file";
 }
 
-static void
-foreign(const struct status *s, const char *name, mode_t mode)
+/* The record called name, as check would see it, having said what is amiss. */
+static enum found
+look(struct status *s, const char *name, enum look want, struct lookup *l)
 {
-	warn("%s in %s is %s, not a record; check does not relay for it",
-	    name, s->dirname, kind(mode));
-}
+	struct freshness f = { s->now, s->expiry, s->skew };
 
-static void
-unreadable(struct status *s, const char *name)
-{
-	warn("cannot read record %s in %s: %s; it is not shown", name,
-	    s->dirname, strerror(errno));
-	s->failed = 1;
-}
-
-/*
- * Reads the record called name: its time into st, and into rec what check
- * would export.  Returns ST_FRESH when it was read (the caller judges its
- * freshness), or why there is nothing to show, having said so.
- */
-static enum state
-read_record(struct status *s, const char *name, struct stat *st,
-    struct record *rec)
-{
-	char buf[RECORD_FILE_MAX + 1];
-	struct reject_ctx c = { name };
-	size_t len;
-	int r;
-
-	rec->user[0] = rec->domain[0] = '\0';
-	r = spool_read(s->dir, name, st, buf, &len);
-	if (r < 0 && errno == ENOENT)
-		return ST_NONE;
-	if (r < 0 && errno == ELOOP) {
-		foreign(s, name, S_IFLNK);
-		return ST_FOREIGN;
-	}
-	if (r > 0) {
-		foreign(s, name, st->st_mode);
-		return ST_FOREIGN;
-	}
-	if (r < 0) {
-		unreadable(s, name);
-		return ST_UNREADABLE;
-	}
-	if (len > RECORD_FILE_MAX)
+	spool_lookup(s->dir, name, &f, want, l, not_shown, (void *)name);
+	if (l->found == REC_FOREIGN)
+		warn("%s in %s is %s, not a record; check does not relay for it",
+		    name, s->dirname, kind(l->mode));
+	else if (l->found == REC_UNREADABLE) {
+		warn("cannot read record %s in %s: %s; it is not shown", name,
+		    s->dirname, strerror(l->err));
+		s->failed = 1;
+	} else if (l->oversize)
 		warn("record %s is larger than %d bytes; check exports no USER "
 		    "or DOMAIN from it, and none is shown", name,
 		    RECORD_FILE_MAX);
-	else
-		record_decode(buf, len, rec, not_shown, &c);
-	return ST_FRESH;
+	return l->found;
 }
 
 static int
@@ -559,8 +517,7 @@ keep_values(struct arena *a, const struct record *rec, uint32_t *off)
 
 static int
 keep(struct entry **ents, size_t *n, size_t *cap, struct arena *a,
-    const char *name, const struct stat *st, const struct record *rec,
-    int fresh)
+    const char *name, const struct lookup *l)
 {
 	struct entry *e;
 	size_t len;
@@ -568,12 +525,12 @@ keep(struct entry **ents, size_t *n, size_t *cap, struct arena *a,
 	if (grow((void **)ents, cap, *n + 1, sizeof(**ents)) != 0)
 		return -1;
 	e = &(*ents)[*n];
-	if (keep_values(a, rec, &e->off) != 0)
+	if (keep_values(a, &l->rec, &e->off) != 0)
 		return -1;
 	(*n)++;
-	e->sec = st->st_mtim.tv_sec;
-	e->nsec = (int32_t)st->st_mtim.tv_nsec;
-	e->fresh = (unsigned char)fresh;
+	e->sec = l->mtime.tv_sec;
+	e->nsec = (int32_t)l->mtime.tv_nsec;
+	e->fresh = l->found == REC_FRESH;
 	/* addr_is_name() has bounded it */
 	len = strnlen(name, ADDR_TEXT_MAX);
 	memcpy(e->name, name, len);
@@ -583,36 +540,31 @@ keep(struct entry **ents, size_t *n, size_t *cap, struct arena *a,
 
 /*
  * Looks at one directory entry: a record is read once, here, which is
- * what it costs to know its time and its content.  A non-regular entry
- * that readdir already names as such is never opened.
+ * what it costs to know its time and its content; one not shown is not
+ * read at all.
  */
 static int
 scan_one(struct status *s, const struct dirent *d, struct entry **ents,
     size_t *n, size_t *cap, struct arena *a)
 {
-	struct record rec;
-	struct stat st;
-	int fresh;
+	struct lookup l;
 
 	if (!addr_is_name(d->d_name))
 		return 0;
-	if (d->d_type != DT_REG && d->d_type != DT_UNKNOWN) {
-		if (fstatat(s->dir, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    !S_ISREG(st.st_mode)) {
-			foreign(s, d->d_name, st.st_mode);
-			return 0;
-		}
-	}
-	if (read_record(s, d->d_name, &st, &rec) != ST_FRESH)
-		return 0;
-	fresh = spool_fresh(st.st_mtime, s->now, s->expiry, s->skew);
-	if (fresh)
+	switch (look(s, d->d_name, s->all ? LOOK_ANY : LOOK_FRESH, &l)) {
+	case REC_FRESH:
 		s->allowed++;
-	else
+		break;
+	case REC_STALE:
+	case REC_FUTURE:
 		s->stale++;
-	if (fresh || s->all)
-		return keep(ents, n, cap, a, d->d_name, &st, &rec, fresh);
-	return 0;
+		if (s->all)
+			break;
+		/* FALLTHROUGH */
+	default:
+		return 0;
+	}
+	return keep(ents, n, cap, a, d->d_name, &l);
 }
 
 static int
@@ -641,7 +593,7 @@ entry_row(const struct entry *e, const struct arena *a, struct row *r)
 {
 	r->addr = e->name;
 	r->mtime = e->sec;
-	r->state = e->fresh ? ST_FRESH : ST_STALE;
+	r->state = e->fresh ? REC_FRESH : REC_STALE;
 	r->user = a->buf + e->off;
 	r->domain = r->user + strlen(r->user) + 1;
 }
@@ -696,48 +648,24 @@ list_spool(struct status *s)
 	return 0;
 }
 
-/*
- * One address asked for by name, looked up directly.  A name that is not
- * a regular file is never opened: a device node might act on an open.
- */
+/* One address asked for by name, looked up directly. */
 static void
 address_row(struct status *s, const char *name, struct row *r,
-    struct record *rec)
+    struct lookup *l)
 {
-	struct stat st;
-
 	r->addr = name;
-	r->mtime = 0;
-	r->user = rec->user;
-	r->domain = rec->domain;
-	rec->user[0] = rec->domain[0] = '\0';
-	if (fstatat(s->dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-		if (errno == ENOENT)
-			r->state = ST_NONE;
-		else {
-			unreadable(s, name);
-			r->state = ST_UNREADABLE;
-		}
-		return;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		foreign(s, name, st.st_mode);
-		r->state = ST_FOREIGN;
-		return;
-	}
-	if ((r->state = read_record(s, name, &st, rec)) != ST_FRESH)
-		return;
-	r->mtime = st.st_mtime;
-	if (!spool_fresh(st.st_mtime, s->now, s->expiry, s->skew))
-		r->state = ST_STALE;
+	r->state = look(s, name, LOOK_ANY, l);
+	r->mtime = found(r) ? l->mtime.tv_sec : 0;
+	r->user = l->rec.user;
+	r->domain = l->rec.domain;
 }
 
 static void
 count(struct status *s, const struct row *r)
 {
-	if (r->state == ST_FRESH)
+	if (r->state == REC_FRESH)
 		s->allowed++;
-	else if (r->state == ST_STALE)
+	else if (found(r))
 		s->stale++;
 	else
 		s->missing++;
@@ -753,9 +681,9 @@ count(struct status *s, const struct row *r)
 static int
 list_addresses(struct status *s, char **args, int nargs)
 {
-	struct lookup {
+	struct asked {
 		char name[ADDR_NAME_SIZE];
-		struct record rec;
+		struct lookup look;
 		struct row row;
 	} *l;
 	char shown[VISIBLE_SIZE];
@@ -774,7 +702,7 @@ list_addresses(struct status *s, char **args, int nargs)
 			s->bad_addr = 1;
 			continue;
 		}
-		address_row(s, l[n].name, &l[n].row, &l[n].rec);
+		address_row(s, l[n].name, &l[n].row, &l[n].look);
 		count(s, &l[n].row);
 		if (s->format == FMT_HUMAN)
 			widths_add(&s->w, s, &l[n].row);
@@ -850,7 +778,7 @@ status_main(int argc, char **argv)
 	if ((s.dir = spool_open_admin(&s.dirname, "nothing is shown")) < 0)
 		return EXIT_TEMP;
 	s.now = time(NULL);
-	config_freshness(&s.expiry, &s.skew);
+	spool_freshness(&s.expiry, &s.skew);
 	if (first < argc)
 		rc = list_addresses(&s, argv + first, argc - first);
 	else

@@ -219,20 +219,25 @@ esc_put(FILE *f, enum esc_rule rule, const char *s)
 	return o.len;
 }
 
-/* Text from the network, the environment or a record, for a log line. */
+/* len bytes at s, for a log line. */
 const char *
-visible(const char *s, char *buf, size_t size)
+visible_mem(const char *s, size_t n, char *buf, size_t size)
 {
 	struct out o = { NULL, buf, size > 0 ? size - 1 : 0, 0 };
-	size_t n;
 
-	if (s == NULL)
-		s = "(unset)";
-	n = strnlen(s, 65);
 	escape(&o, ESC_HUMAN, s, n > 64 ? 64 : n);
 	if (n > 64)
 		put(&o, "...", 3);
 	if (size > 0)
 		buf[o.len < o.size ? o.len : o.size] = '\0';
 	return buf;
+}
+
+/* Text from the network, the environment or a record, for a log line. */
+const char *
+visible(const char *s, char *buf, size_t size)
+{
+	if (s == NULL)
+		s = "(unset)";
+	return visible_mem(s, strnlen(s, 65), buf, size);
 }

@@ -32,5 +32,6 @@ size_t esc_put(FILE *f, enum esc_rule rule, const char *s);
 #define VISIBLE_SIZE 272	/* 64 bytes shown as \xHH, "..." and a NUL */
 
 const char *visible(const char *s, char *buf, size_t size);
+const char *visible_mem(const char *s, size_t len, char *buf, size_t size);
 
 #endif

@@ -1,7 +1,6 @@
 /* Open the spool, read and write records atomically, judge freshness; see relayctl(8), FILES. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,33 +15,18 @@
 
 #define OPEN_RECORD (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
 
-static int
-fd_from_env(const char *s)
-{
-	long v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > INT_MAX / 10)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v > INT_MAX ? -1 : (int)v;
-}
-
 /* s names an open directory, or -1. */
 static int
 dir_fd(const char *s)
 {
 	struct stat st;
-	int fd;
+	long fd;
 
 	if (s == NULL)
 		return -1;
-	fd = fd_from_env(s);
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-		return fd;
+	if (parse_number(s, &fd) == 0 && fstat((int)fd, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return (int)fd;
 	return -1;
 }
 
@@ -114,54 +98,171 @@ spool_open_admin(const char **path, const char *next)
 	return fd;
 }
 
-/*
- * Reads the record called name into buf (at least RECORD_FILE_MAX + 1
- * bytes).  Never follows a symlink (ELOOP), never blocks on a FIFO, never
- * reads what is not a regular file (returns 1).  *len > RECORD_FILE_MAX
- * means the file is larger than any record relayctl writes.
- */
-int
-spool_read(int dir, const char *name, struct stat *st, char *buf, size_t *len)
-{
-	ssize_t n;
-	int fd, e;
-
-	fd = openat(dir, name, OPEN_RECORD);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, st) != 0) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		close(fd);
-		return 1;
-	}
-	do
-		n = read(fd, buf, RECORD_FILE_MAX + 1);
-	while (n < 0 && errno == EINTR);
-	e = errno;
-	close(fd);
-	if (n < 0) {
-		errno = e;
-		return -1;
-	}
-	*len = (size_t)n;
-	return 0;
-}
-
 int
 spool_fresh(time_t mtime, time_t now, long expiry, long skew)
 {
 	return mtime > now - expiry && mtime <= now + skew;
 }
 
+/* A malformed value never stops mail: a warning, and the default. */
+static long
+seconds(const char *name, long def, long min)
+{
+	char shown[VISIBLE_SIZE];
+	const char *s = config_get(name);
+	long v;
+
+	if (s == NULL)
+		return def;
+	if (parse_number(s, &v) != 0 || v < min) {
+		warn("%s=%s is not a %snumber of seconds; using %ld", name,
+		    visible(s, shown, sizeof(shown)), min > 0 ? "positive " : "",
+		    def);
+		return def;
+	}
+	return v;
+}
+
+/* An expiry of 0 would make every record stale; a skew of 0 is strict. */
+void
+spool_freshness(long *expiry, long *skew)
+{
+	*expiry = seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT, 1);
+	*skew = seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT, 0);
+}
+
 static int
 same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * The one way a spool entry is opened: looked at first without following
+ * a link, opened only if it is a regular file, so that no FIFO, device or
+ * socket is ever opened, and then only in a way that can neither block nor
+ * follow; the file opened must be the one looked at (looked: *st holds
+ * that look already).  Returns a descriptor
+ * with its status in *st, or -1 with errno (ENOENT: no entry; ELOOP: a
+ * symbolic link), or -2 with its status in *st: not a regular file.
+ */
+static int
+open_entry(int dir, const char *name, struct stat *st, int looked)
+{
+	struct stat again;
+	int fd, e, tries;
+
+	for (tries = 0; tries < 3; tries++, looked = 0) {
+		if (!looked && fstatat(dir, name, st, AT_SYMLINK_NOFOLLOW) != 0)
+			return -1;
+		if (!S_ISREG(st->st_mode))
+			return -2;
+		if ((fd = openat(dir, name, OPEN_RECORD)) < 0)
+			return -1;
+		if (fstat(fd, &again) != 0) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (same_file(st, &again)) {
+			st->st_mtim = again.st_mtim;	/* it may have moved */
+			return fd;
+		}
+		close(fd);	/* renamed over meanwhile: look again */
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+static void
+judge(struct lookup *l, struct freshness *f)
+{
+	time_t t = l->mtime.tv_sec;
+
+	if (f->expiry < 0) {
+		f->now = time(NULL);
+		spool_freshness(&f->expiry, &f->skew);
+	}
+	if (spool_fresh(t, f->now, f->expiry, f->skew))
+		l->found = REC_FRESH;
+	else
+		l->found = t > f->now ? REC_FUTURE : REC_STALE;
+}
+
+static int
+wanted(const struct lookup *l, enum look want)
+{
+	return want == LOOK_ANY || (want == LOOK_FRESH && l->found == REC_FRESH);
+}
+
+static void
+foreign(struct lookup *l, mode_t mode)
+{
+	l->found = REC_FOREIGN;
+	l->mode = mode;
+}
+
+/*
+ * The one lookup of a record by name (check, policy, status): what is
+ * there, how fresh by f (read from the configuration at the first regular
+ * file when f->expiry < 0), and, as want asks, what it exports.  Entries
+ * that are not exported go to reject.  Nothing is reported here.
+ */
+void
+spool_lookup(int dir, const char *name, struct freshness *f, enum look want,
+    struct lookup *l, record_reject_fn *reject, void *ctx)
+{
+	char buf[RECORD_FILE_MAX + 1];
+	struct stat st;
+	ssize_t n;
+	int fd, e;
+
+	/* not a memset: check pays for every instruction */
+	l->mode = 0;
+	l->err = 0;
+	l->oversize = 0;
+	l->rec.user[0] = l->rec.domain[0] = '\0';
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		l->found = errno == ENOENT ? REC_ABSENT : REC_UNREADABLE;
+		l->err = errno;
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		foreign(l, st.st_mode);
+		return;
+	}
+	l->mtime = st.st_mtim;
+	judge(l, f);
+	if (!wanted(l, want))
+		return;
+	if ((fd = open_entry(dir, name, &st, 1)) < 0) {
+		e = errno;
+		if (fd == -2 || e == ELOOP)
+			foreign(l, fd == -2 ? st.st_mode : S_IFLNK);
+		else {
+			l->found = e == ENOENT ? REC_ABSENT : REC_UNREADABLE;
+			l->err = e;
+		}
+		return;
+	}
+	if (st.st_mtim.tv_sec != l->mtime.tv_sec) {
+		l->mtime = st.st_mtim;
+		judge(l, f);
+	}
+	l->mtime.tv_nsec = st.st_mtim.tv_nsec;
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	e = errno;
+	close(fd);
+	if (n < 0) {
+		l->found = REC_UNREADABLE;
+		l->err = e;
+	} else if ((size_t)n > RECORD_FILE_MAX)
+		l->oversize = 1;
+	else if (wanted(l, want))
+		record_decode(buf, (size_t)n, &l->rec, reject, ctx);
 }
 
 /*
@@ -180,11 +281,9 @@ refresh_in_place(int dir, const char *name, const char *content, size_t len,
 	ssize_t n;
 	int fd, ok = 0;
 
-	fd = openat(dir, name, OPEN_RECORD);
-	if (fd < 0)
+	if ((fd = open_entry(dir, name, &st, 0)) < 0)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (st.st_mode & 07777) == RECORD_MODE && (size_t)st.st_size == len &&
+	if ((st.st_mode & 07777) == RECORD_MODE && (size_t)st.st_size == len &&
 	    (n = read(fd, buf, sizeof(buf))) >= 0 && (size_t)n == len &&
 	    memcmp(buf, content, len) == 0 && futimens(fd, times) == 0 &&
 	    fstatat(dir, name, &again, AT_SYMLINK_NOFOLLOW) == 0 &&

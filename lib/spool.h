@@ -26,12 +26,42 @@ int spool_env_fd(void);
 int spool_open(char *what, size_t whatsize);
 const char *spool_strerror(int e);
 int spool_open_admin(const char **path, const char *next);
-int spool_read(int dir, const char *name, struct stat *st, char *buf,
-    size_t *len);
 int spool_write(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now, const char **step);
 void spool_close(int dir);
 int spool_fresh(time_t mtime, time_t now, long expiry, long skew);
+void spool_freshness(long *expiry, long *skew);
+
+/* What a lookup found under a record's name; a record found sorts last. */
+enum found {
+	REC_ABSENT,		/* no such entry */
+	REC_FOREIGN,		/* a link, directory, FIFO, socket or device */
+	REC_UNREADABLE,		/* err says why */
+	REC_STALE,
+	REC_FUTURE,		/* dated further ahead than the clock skew */
+	REC_FRESH,
+};
+
+/* What is exported is read from: no record (policy), a fresh one, any. */
+enum look { LOOK_TIME, LOOK_FRESH, LOOK_ANY };
+
+/* expiry < 0: read now, expiry and skew at the first record found. */
+struct freshness {
+	time_t now;
+	long expiry, skew;
+};
+
+struct lookup {
+	enum found found;
+	mode_t mode;		/* REC_FOREIGN: what it is */
+	int err;		/* REC_UNREADABLE: errno */
+	struct timespec mtime;	/* found: the login's time */
+	int oversize;		/* read: larger than any record, nothing decoded */
+	struct record rec;	/* read: what check would export */
+};
+
+void spool_lookup(int dir, const char *name, struct freshness *f,
+    enum look want, struct lookup *l, record_reject_fn *reject, void *ctx);
 
 int record_value_ok(const char *v, size_t len);
 size_t record_encode(const struct record *r, char *buf, size_t size);

@@ -374,6 +374,33 @@ mkfifo "$SPOOL/192.0.2.7"
 run "${DIRV[@]}" "${A4[@]}" -- timeout 5 "$B/relay-ctrl-check" "$RECORDER" "$REC"
 expect test $rc = 0 -a -s "$REC" -a -z "$(grep RELAYCLIENT "$REC")"
 
+# A writer waiting on a FIFO under a record's name would learn the time of
+# every connection and login that opens it: no applet may open one.
+fifo_opened_by() { # APPLET-COMMAND...: was the FIFO 192.0.2.7 opened?
+	clean_spool
+	mkfifo "$SPOOL/192.0.2.7"
+	rm -f "$ROOT/opened"
+	timeout 5 sh -c 'exec 3>"$1"; echo yes >"$2"' sh "$SPOOL/192.0.2.7" "$ROOT/opened" &
+	local w=$!
+	sleep 0.2
+	"$@"
+	sleep 0.2
+	kill "$w" 2>/dev/null
+	wait "$w" 2>/dev/null
+	[ -e "$ROOT/opened" ]
+}
+policy_req() { printf 'request=smtpd_access_policy\nclient_address=192.0.2.7\n\n' | run "${DIRV[@]}" RELAY_CTRL_LOG=none -- "$B/relayctl" policy >/dev/null; }
+for a in check allow status; do
+	t "$a never opens a FIFO planted under a record's name"
+	case $a in
+	check) expect test -z "$(fifo_opened_by run "${DIRV[@]}" "${A4[@]}" -- "$B/relay-ctrl-check" "$RECORDER" "$REC" && echo opened)" ;;
+	allow) expect test -z "$(fifo_opened_by run "${DIRV[@]}" "${A4[@]}" USER=a -- "$B/relay-ctrl-allow" && echo opened)" ;;
+	status) expect test -z "$(fifo_opened_by run "${DIRV[@]}" -- "$B/relayctl" status 192.0.2.7 >/dev/null && echo opened)" ;;
+	esac
+done
+t "policy never opens a FIFO planted under a record's name"
+expect test -z "$(fifo_opened_by policy_req && echo opened)"
+
 t "check: an unreadable record grants nothing (as a non-root user)"
 clean_spool
 fresh_record 192.0.2.7 'USER=alice\0'

@@ -174,10 +174,10 @@ test_human_columns(void **state)
 {
 	char v[256], *buf = NULL;
 	struct row r[4] = {
-		{ "192.0.2.7", ST_FRESH, NOW - 125, "alice", "example.com" },
-		{ "2001:db8::7", ST_STALE, NOW - 4000, "", "" },
-		{ "10.0.0.1", ST_NONE, 0, "", "" },
-		{ "10.0.0.2", ST_FRESH, NOW - 3, v, "d\tom" },
+		{ "192.0.2.7", REC_FRESH, NOW - 125, "alice", "example.com" },
+		{ "2001:db8::7", REC_STALE, NOW - 4000, "", "" },
+		{ "10.0.0.1", REC_ABSENT, 0, "", "" },
+		{ "10.0.0.2", REC_FRESH, NOW - 3, v, "d\tom" },
 	};
 	size_t size, i;
 	FILE *f;
@@ -210,10 +210,10 @@ static void
 test_json_rows(void **state)
 {
 	char *buf = NULL;
-	struct row fresh = { "192.0.2.7", ST_FRESH, NOW - 125, "a\"l\tice",
+	struct row fresh = { "192.0.2.7", REC_FRESH, NOW - 125, "a\"l\tice",
 		"example.com" };
-	struct row stale = { "2001:db8::7", ST_STALE, NOW - 4000, "", "" };
-	struct row none = { "10.0.0.1", ST_NONE, 0, "", "" };
+	struct row stale = { "2001:db8::7", REC_STALE, NOW - 4000, "", "" };
+	struct row none = { "10.0.0.1", REC_ABSENT, 0, "", "" };
 	size_t size;
 	FILE *f;
 
@@ -256,9 +256,9 @@ static void
 test_tsv_rows(void **state)
 {
 	char *buf = NULL;
-	struct row fresh = { "192.0.2.7", ST_FRESH, NOW - 125, "a\tb\nc",
+	struct row fresh = { "192.0.2.7", REC_FRESH, NOW - 125, "a\tb\nc",
 		"\\" };
-	struct row none = { "10.0.0.1", ST_FOREIGN, 0, "", "" };
+	struct row none = { "10.0.0.1", REC_FOREIGN, 0, "", "" };
 	size_t size;
 	FILE *f;
 
