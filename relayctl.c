@@ -103,10 +103,8 @@ static int
 run(const struct applet *a, const char *name, int argc, char **argv)
 {
 	msg_init(name, a->usage);
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		fmt_fprintf(stdout, "usage: %s\n", a->usage);
-		return flush_stdout();
-	}
+	if (argc > 1 && strcmp(argv[1], "--help") == 0)
+		return msg_help();
 	return a->main(argc, argv);
 }
 

@@ -13,6 +13,7 @@
 #include "../lib/escape.h"
 #include "../lib/fmt.h"
 #include "../lib/msg.h"
+#include "../lib/opt.h"
 #include "../lib/spool.h"
 
 struct age {
@@ -28,24 +29,19 @@ struct age {
 static int
 parse_options(char **argv, struct age *a)
 {
-	int i;
-	const char *p;
+	struct opt o;
+	int c;
 
-	for (i = 1; argv[i] && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return argv[i + 1] == NULL ? 0 : -1;
-		for (p = argv[i] + 1; *p; p++) {
-			if (*p == 'v')
-				a->verbose = 1;
-			else if (*p == 'n')
-				a->dry_run = 1;
-			else
-				return -1;
-		}
-		if (p == argv[i] + 1)
+	opt_init(&o, argv);
+	while ((c = opt_next(&o, "vn")) != OPT_END) {
+		if (c == 'v')
+			a->verbose = 1;
+		else if (c == 'n')
+			a->dry_run = 1;
+		else
 			return -1;
 	}
-	return argv[i] == NULL ? 0 : -1;
+	return argv[o.i] == NULL ? 0 : -1;
 }
 
 static int

@@ -10,6 +10,7 @@
 #include "../lib/config.h"
 #include "../lib/escape.h"
 #include "../lib/msg.h"
+#include "../lib/opt.h"
 #include "../lib/spool.h"
 
 #define POLICY_LINE_MAX 1024	/* an attribute line, without its newline */
@@ -336,11 +337,13 @@ policy_main(int argc, char **argv)
 {
 	struct policy p;
 	struct sigaction ign;
+	struct opt o;
 	int rc;
 
-	(void)argv;
+	(void)argc;
 	quiet_messages();
-	if (argc > 1)
+	opt_init(&o, argv);
+	if (opt_next(&o, "") != OPT_END || argv[o.i] != NULL)
 		die_usage();
 	/* a hung-up SMTP server is EPIPE from write, not a silent death */
 	memset(&ign, 0, sizeof(ign));

@@ -11,6 +11,7 @@
 #include "../lib/config.h"
 #include "../lib/escape.h"
 #include "../lib/msg.h"
+#include "../lib/opt.h"
 #include "../lib/spool.h"
 
 struct revoke {
@@ -24,17 +25,16 @@ struct revoke {
 static int
 parse_options(char **argv, struct revoke *rv)
 {
-	int i;
+	struct opt o;
+	int c;
 
-	for (i = 1; argv[i] != NULL && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return i + 1;
-		if (strcmp(argv[i], "-v") == 0)
-			rv->verbose = 1;
-		else
+	opt_init(&o, argv);
+	while ((c = opt_next(&o, "v")) != OPT_END) {
+		if (c != 'v')
 			return -1;
+		rv->verbose = 1;
 	}
-	return i;
+	return o.i;
 }
 
 /* Keeps errno for the caller's message. */

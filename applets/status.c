@@ -17,6 +17,7 @@
 #include "../lib/escape.h"
 #include "../lib/fmt.h"
 #include "../lib/msg.h"
+#include "../lib/opt.h"
 #include "../lib/spool.h"
 
 enum format { FMT_HUMAN, FMT_JSON, FMT_TSV };
@@ -721,18 +722,16 @@ list_addresses(struct status *s, char **args, int nargs)
 static int
 parse_options(char **argv, struct status *s)
 {
-	int i, json = 0, tsv = 0;
+	struct opt o;
+	int c, json = 0, tsv = 0;
 
-	for (i = 1; argv[i] != NULL && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		if (strcmp(argv[i], "-a") == 0)
+	opt_init(&o, argv);
+	while ((c = opt_next(&o, "a")) != OPT_END) {
+		if (c == 'a')
 			s->all = 1;
-		else if (strcmp(argv[i], "--json") == 0)
+		else if (c == OPT_WORD && strcmp(o.word, "json") == 0)
 			json = 1;
-		else if (strcmp(argv[i], "--tsv") == 0)
+		else if (c == OPT_WORD && strcmp(o.word, "tsv") == 0)
 			tsv = 1;
 		else
 			return -1;
@@ -740,7 +739,7 @@ parse_options(char **argv, struct status *s)
 	if (json && tsv)
 		return -1;
 	s->format = json ? FMT_JSON : tsv ? FMT_TSV : FMT_HUMAN;
-	return i;
+	return o.i;
 }
 
 /* 111 beats 100 beats 1: a failure to see outranks a typo and a "no". */

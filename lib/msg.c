@@ -202,6 +202,18 @@ die_temp(const char *fmt, ...)
 	exit(EXIT_TEMP);
 }
 
+/* "--help": the usage on stdout; 0, or 111 when it cannot be written. */
+int
+msg_help(void)
+{
+	fmt_fprintf(stdout, "usage: %s\n", usage);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fatal("cannot write to standard output: %s", strerror(errno));
+		return EXIT_TEMP;
+	}
+	return 0;
+}
+
 /* Usage follows the same sink: fd 2 may be the network even here. */
 void
 die_usage(void)

@@ -23,5 +23,6 @@ void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_temp(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 _Noreturn void die_usage(void);
+int msg_help(void);
 
 #endif

@@ -343,6 +343,14 @@ expect test $rc = 100 -a -e "$SPOOL/192.0.2.8"
 t "revoke --help prints its usage"
 revoke --help
 expect test "$(cat "$OUT")" = "usage: relayctl revoke [-v] ADDRESS..."
+t "one option parser: revoke -vv and status -aa bundle as age -vn does, --help after a flag prints the usage"
+login 192.0.2.60
+revoke -vv 192.0.2.60
+r1="$rc $(cat "$OUT")"
+status -aa
+r2=$rc
+revoke -v --help
+expect test "$r1" = "0 removed 192.0.2.60" -a "$r2" = 0 -a $rc = 0 -a "$(cat "$OUT")" = "usage: relayctl revoke [-v] ADDRESS..."
 t "revoke: a symlink under an address is removed, its target untouched"
 printf 'USER=keep\0' > "$ROOT/target"
 ln -s "$ROOT/target" "$SPOOL/192.0.2.50"

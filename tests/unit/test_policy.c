@@ -662,6 +662,7 @@ run_main(const char *text, int argc, char *out, size_t osize, char *err,
 
 	assert_non_null(fo);
 	assert_non_null(fe);
+	argv[argc] = NULL;	/* as for every main */
 	in = input_fd(text, strlen(text));
 	o = fileno(fo);
 	e = fileno(fe);
