@@ -1,6 +1,7 @@
 #!/bin/bash
-# The benchmark behind "make bench": every figure of issue 8, its target, and
-# a PASS or MISS line for each; the table is also left in build/bench/results.md.
+# The benchmark behind "make bench": every figure of bench/RESULTS.md, its
+# target, and a PASS or MISS line for each; the table is also left in
+# build/bench/results.md.
 # Timings are ratios to a floor measured in the same run, round by round,
 # because the machine is shared and its absolute speed changes by the second.
 set -eu

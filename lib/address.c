@@ -150,9 +150,10 @@ addr_from_env(const char **var)
 }
 
 /*
- * Is name a record's name, i.e. its own canonical form (SPEC 5)?  An IPv4
- * text that inet_pton takes is canonical already (four decimal parts, no
- * leading zero), which spares a large spool's scan an inet_ntop a name.
+ * Is name a record's name, i.e. its own canonical form (relayctl(8), SPOOL
+ * RECORDS)?  An IPv4 text that inet_pton takes is canonical already (four
+ * decimal parts, no leading zero), which spares a large spool's scan an
+ * inet_ntop a name.
  */
 int
 addr_is_name(const char *name)

@@ -19,6 +19,11 @@ static struct {
 static int ncache;
 static int confdir = -2;	/* -2: not opened yet, -1: none */
 
+/*
+ * Forgets what was read.  Only the unit tests call it, and they must: they
+ * run many cases, each with its own settings, in one process, where an
+ * applet reads its settings once.
+ */
 void
 config_reset(void)
 {

@@ -26,12 +26,6 @@ msg_init(const char *invoked_as, const char *applet_usage)
 	usage = applet_usage;
 }
 
-const char *
-msg_name(void)
-{
-	return name;
-}
-
 void
 msg_force_sink(enum msg_sink s)
 {

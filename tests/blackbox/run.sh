@@ -11,7 +11,7 @@ MSG_RE="${MSG_PREFIX}(warning|fatal|info): "
 A4=(TCPREMOTEIP=192.0.2.7)
 DIRV=(RELAY_CTRL_DIR="$SPOOL")
 
-# --- dispatcher (SPEC 1) ---------------------------------------------------
+# --- dispatcher (relayctl(8), Names) ---------------------------------------------------
 
 t "relayctl --list names every applet, one a line"
 run -- "$B/relayctl" --list >"$ROOT/out"
@@ -63,7 +63,7 @@ t "an unknown option before the program is a usage error (100)"
 run -- "$B/relay-ctrl-check" -x "$RECORDER" "$REC"
 expect test $rc = 100 -a ! -e "$REC"
 
-# --- chdir (SPEC 6) ------------------------------------------------------------
+# --- chdir (its man page) ------------------------------------------------------------
 
 t "chdir without a program: usage, exit 100"
 run "${DIRV[@]}" -- "$B/relay-ctrl-chdir"
@@ -117,7 +117,7 @@ touch "$ROOT/noexec"
 run "${DIRV[@]}" -- "$B/relay-ctrl-chdir" "$ROOT/noexec"
 expect test $rc = 126
 
-# --- allow (SPEC 5, 6) -------------------------------------------------------------
+# --- allow (relayctl(8), SPOOL RECORDS; its man page) -------------------------------------------------------------
 
 clean_spool
 t "allow writes the record named by the address"
@@ -274,7 +274,7 @@ t "allow: a changed user rewrites the content"
 run "${DIRV[@]}" "${A4[@]}" USER=bob -- "$B/relay-ctrl-allow"
 expect cmp -s "$SPOOL/192.0.2.7" <(printf 'USER=bob\0')
 
-# --- check (SPEC 5, 6) ---------------------------------------------------------------
+# --- check (relayctl(8), SPOOL RECORDS; its man page) ---------------------------------------------------------------
 
 fresh_record() { # NAME CONTENT-printf-format [touch -d offset]
 	printf "$2" > "$SPOOL/$1"
@@ -485,7 +485,7 @@ t "check: RELAY_CTRL_LOG=none silences warnings"
 run "${DIRV[@]}" TCPREMOTEIP=../x RELAY_CTRL_LOG=none -- "$B/relay-ctrl-check" "$RECORDER" "$REC"
 expect test ! -s "$ERR" -a -s "$REC"
 
-# --- messages never reach a socket on fd 2 (SPEC 2) ------------------------------
+# --- messages never reach a socket on fd 2 (relayctl(8), DIAGNOSTICS) ------------------------------
 
 sock_run() { # prints how many bytes the peer of fd 2 received
 	python3 - "$@" <<'PY'
@@ -511,7 +511,7 @@ expect test "$(sock_run env -i "${BASE_ENV[@]}" RELAY_CTRL_DIR=/nonexistent TCPR
 t "a usage error with fd 2 a socket writes nothing to the peer"
 expect test "$(sock_run env -i "${BASE_ENV[@]}" "$B/relay-ctrl-check")" = 0
 
-# --- age (SPEC 6) ---------------------------------------------------------------------
+# --- age (its man page) ---------------------------------------------------------------------
 
 age_setup() {
 	clean_spool

@@ -31,7 +31,7 @@ hand_record() { # NAME PRINTF-FORMAT [touch -d offset]
 }
 spool_state() { (cd "$SPOOL" && find . -printf '%p %y %s %T@\n' | sort); }
 
-# --- the newcomer's story (issue 3, "done when") ------------------------------
+# --- the newcomer's story: log in, look, revoke -------------------------------
 
 clean_spool
 t "after a POP3 login from 192.0.2.7, status shows the address, the user and the minutes left"
