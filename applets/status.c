@@ -71,22 +71,6 @@ struct status {
 
 /* --- numbers and times: by hand, since printf is most of the cost ------- */
 
-/* Writes u in decimal at p, at least min digits; returns the end. */
-static char *
-decimal(char *p, unsigned long long u, int min)
-{
-	char tmp[24];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0 || n < min);
-	while (n > 0)
-		*p++ = tmp[--n];
-	return p;
-}
-
 static void
 put_num(FILE *f, long long v)
 {
@@ -94,7 +78,7 @@ put_num(FILE *f, long long v)
 
 	if (v < 0)
 		*p++ = '-';
-	p = decimal(p, v < 0 ? 0ULL - (unsigned long long)v :
+	p = fmt_decimal(p, v < 0 ? 0ULL - (unsigned long long)v :
 	    (unsigned long long)v, 1);
 	fwrite(buf, 1, (size_t)(p - buf), f);
 }
@@ -123,22 +107,22 @@ fmt_duration(long long s, char buf[DURATION_SIZE])
 	if (s < 0)
 		*p++ = '-';
 	if (u < 60) {
-		p = decimal(p, u, 1);
+		p = fmt_decimal(p, u, 1);
 		*p++ = 's';
 	} else if (u < 3600) {
-		p = decimal(p, u / 60, 1);
+		p = fmt_decimal(p, u / 60, 1);
 		*p++ = 'm';
-		p = decimal(p, u % 60, 2);
+		p = fmt_decimal(p, u % 60, 2);
 		*p++ = 's';
 	} else if (u < 86400) {
-		p = decimal(p, u / 3600, 1);
+		p = fmt_decimal(p, u / 3600, 1);
 		*p++ = 'h';
-		p = decimal(p, u / 60 % 60, 2);
+		p = fmt_decimal(p, u / 60 % 60, 2);
 		*p++ = 'm';
 	} else {
-		p = decimal(p, u / 86400, 1);
+		p = fmt_decimal(p, u / 86400, 1);
 		*p++ = 'd';
-		p = decimal(p, u / 3600 % 24, 2);
+		p = fmt_decimal(p, u / 3600 % 24, 2);
 		*p++ = 'h';
 	}
 	*p = '\0';
@@ -157,17 +141,17 @@ fmt_iso8601(time_t t, char buf[ISO8601_SIZE])
 	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 ||
 	    tm.tm_year > 9999 - 1900)
 		return;
-	p = decimal(p, (unsigned long long)tm.tm_year + 1900, 4);
+	p = fmt_decimal(p, (unsigned long long)tm.tm_year + 1900, 4);
 	*p++ = '-';
-	p = decimal(p, (unsigned long long)tm.tm_mon + 1, 2);
+	p = fmt_decimal(p, (unsigned long long)tm.tm_mon + 1, 2);
 	*p++ = '-';
-	p = decimal(p, (unsigned long long)tm.tm_mday, 2);
+	p = fmt_decimal(p, (unsigned long long)tm.tm_mday, 2);
 	*p++ = 'T';
-	p = decimal(p, (unsigned long long)tm.tm_hour, 2);
+	p = fmt_decimal(p, (unsigned long long)tm.tm_hour, 2);
 	*p++ = ':';
-	p = decimal(p, (unsigned long long)tm.tm_min, 2);
+	p = fmt_decimal(p, (unsigned long long)tm.tm_min, 2);
 	*p++ = ':';
-	p = decimal(p, (unsigned long long)tm.tm_sec, 2);
+	p = fmt_decimal(p, (unsigned long long)tm.tm_sec, 2);
 	*p++ = 'Z';
 	*p = '\0';
 }

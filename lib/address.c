@@ -8,8 +8,8 @@
 
 /*
  * What inet_ntop(AF_INET) writes, "%d.%d.%d.%d", without the snprintf it
- * calls: check runs this once a connection, and printf costs it a thousand
- * instructions and, as the binary is laid out, a page fault.
+ * calls: check runs this once a connection, and a format costs it a
+ * thousand instructions.
  */
 static void
 ipv4_name(const unsigned char a[4], char name[ADDR_NAME_SIZE])
@@ -18,11 +18,7 @@ ipv4_name(const unsigned char a[4], char name[ADDR_NAME_SIZE])
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		if (a[i] >= 100)
-			*p++ = (char)('0' + a[i] / 100);
-		if (a[i] >= 10)
-			*p++ = (char)('0' + a[i] / 10 % 10);
-		*p++ = (char)('0' + a[i] % 10);
+		p = fmt_decimal(p, a[i], 1);
 		*p++ = i < 3 ? '.' : '\0';
 	}
 }
