@@ -69,7 +69,199 @@ struct status {
 	struct widths w;
 };
 
-/* --- numbers and times: by hand, since printf is most of the cost ------- */
+/* --- scan: each record read once, what is shown kept -------------------- */
+
+static void
+not_shown(const char *entry, size_t len, const char *why, void *name)
+{
+	char text[VISIBLE_SIZE];
+
+	warn("record for %s holds \"%s\", which check does not export (%s); "
+	    "it is not shown", (const char *)name,
+	    visible_mem(entry, len, text, sizeof(text)), why);
+}
+
+static const char *
+kind(mode_t mode)
+{
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "a device or other special file";
+}
+
+/* The record called name, as check would see it, having said what is amiss. */
+static enum found
+look(struct status *s, const char *name, enum look want, struct lookup *l)
+{
+	struct freshness f = { s->now, s->expiry, s->skew };
+
+	spool_lookup(s->dir, name, &f, want, l, not_shown, (void *)name);
+	if (l->found == REC_FOREIGN)
+		warn("%s in %s is %s, not a record; check does not relay for it",
+		    name, s->dirname, kind(l->mode));
+	else if (l->found == REC_UNREADABLE) {
+		warn("cannot read record %s in %s: %s; it is not shown", name,
+		    s->dirname, strerror(l->err));
+		s->failed = 1;
+	} else if (l->oversize)
+		warn("record %s is larger than %d bytes; check exports no USER "
+		    "or DOMAIN from it, and none is shown", name,
+		    RECORD_FILE_MAX);
+	return l->found;
+}
+
+static int
+grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t want = *cap ? *cap : 256;
+	void *q;
+
+	while (want < need)
+		want *= 2;
+	if (want == *cap)
+		return 0;
+	if (want > SIZE_MAX / size || (q = realloc(*p, want * size)) == NULL)
+		return -1;
+	*p = q;
+	*cap = want;
+	return 0;
+}
+
+/* USER\0DOMAIN\0, at an offset that stays valid when the arena moves */
+static int
+keep_values(struct arena *a, const struct record *rec, uint32_t *off)
+{
+	size_t u = strlen(rec->user) + 1, d = strlen(rec->domain) + 1;
+
+	if (a->len + u + d > UINT32_MAX ||
+	    grow((void **)&a->buf, &a->cap, a->len + u + d, 1) != 0)
+		return -1;
+	*off = (uint32_t)a->len;
+	memcpy(a->buf + a->len, rec->user, u);
+	memcpy(a->buf + a->len + u, rec->domain, d);
+	a->len += u + d;
+	return 0;
+}
+
+static int
+keep(struct entry **ents, size_t *n, size_t *cap, struct arena *a,
+    const char *name, const struct lookup *l)
+{
+	struct entry *e;
+	size_t len;
+
+	if (grow((void **)ents, cap, *n + 1, sizeof(**ents)) != 0)
+		return -1;
+	e = &(*ents)[*n];
+	if (keep_values(a, &l->rec, &e->off) != 0)
+		return -1;
+	(*n)++;
+	e->sec = l->mtime.tv_sec;
+	e->nsec = (int32_t)l->mtime.tv_nsec;
+	e->fresh = l->found == REC_FRESH;
+	/* addr_is_name() has bounded it */
+	len = strnlen(name, ADDR_TEXT_MAX);
+	memcpy(e->name, name, len);
+	e->name[len] = '\0';
+	return 0;
+}
+
+/*
+ * Looks at one directory entry: a record is read once, here, which is
+ * what it costs to know its time and its content; one not shown is not
+ * read at all.
+ */
+static int
+scan_one(struct status *s, const struct dirent *d, struct entry **ents,
+    size_t *n, size_t *cap, struct arena *a)
+{
+	struct lookup l;
+
+	if (!addr_is_name(d->d_name))
+		return 0;
+	switch (look(s, d->d_name, s->all ? LOOK_ANY : LOOK_FRESH, &l)) {
+	case REC_FRESH:
+		s->allowed++;
+		break;
+	case REC_STALE:
+	case REC_FUTURE:
+		s->stale++;
+		if (s->all)
+			break;
+		/* FALLTHROUGH */
+	default:
+		return 0;
+	}
+	return keep(ents, n, cap, a, d->d_name, &l);
+}
+
+static int
+scan(struct status *s, DIR *dp, struct entry **ents, size_t *n,
+    struct arena *a)
+{
+	struct dirent *d;
+	size_t cap = 0;
+
+	for (errno = 0; (d = readdir(dp)) != NULL; errno = 0)
+		if (scan_one(s, d, ents, n, &cap, a) != 0) {
+			fatal("cannot list %s: out of memory after %zu "
+			    "records; nothing is shown", s->dirname, *n);
+			return -1;
+		}
+	if (errno != 0) {
+		fatal("cannot read spool directory %s: %s; nothing is shown",
+		    s->dirname, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* --- sort: newest first ------------------------------------------------- */
+
+static int
+newer(const struct entry *x, const struct entry *y)
+{
+	if (x->sec != y->sec)
+		return x->sec > y->sec;
+	if (x->nsec != y->nsec)
+		return x->nsec > y->nsec;
+	return strcmp(x->name, y->name) < 0;
+}
+
+/*
+ * Newest first, by a bottom-up merge sort of pointers into tmp: musl's
+ * qsort took a third of a 100,000-record listing's time.
+ */
+static void
+sort_newest_first(struct entry **v, struct entry **tmp, size_t n)
+{
+	struct entry **from = v, **to = tmp, **t;
+	size_t width, lo, mid, hi, i, j, k;
+
+	for (width = 1; width < n; width *= 2) {
+		for (lo = 0; lo < n; lo += 2 * width) {
+			mid = lo + width < n ? lo + width : n;
+			hi = mid + width < n ? mid + width : n;
+			for (i = lo, j = mid, k = lo; k < hi; k++)
+				to[k] = j >= hi || (i < mid &&
+				    !newer(from[j], from[i])) ?
+				    from[i++] : from[j++];
+		}
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+}
+
+/* --- print: numbers and times ------------------------------------------- */
 
 static void
 put_num(FILE *f, long long v)
@@ -177,7 +369,7 @@ row_left(const struct status *s, const struct row *r)
 	    span(r->mtime, s->now) + s->expiry : 0;
 }
 
-/* --- one row in each format ---------------------------------------------- */
+/* --- print: one row in each format -------------------------------------- */
 
 static void
 human_cells(const struct status *s, const struct row *r,
@@ -383,195 +575,7 @@ out_failed(struct status *s)
 	return 1;
 }
 
-/* --- reading the spool --------------------------------------------------- */
-
-static void
-not_shown(const char *entry, size_t len, const char *why, void *name)
-{
-	char text[VISIBLE_SIZE];
-
-	warn("record for %s holds \"%s\", which check does not export (%s); "
-	    "it is not shown", (const char *)name,
-	    visible_mem(entry, len, text, sizeof(text)), why);
-}
-
-static const char *
-kind(mode_t mode)
-{
-	if (S_ISLNK(mode))
-		return "a symbolic link";
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISFIFO(mode))
-		return "a FIFO";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	return "a device or other special file";
-}
-
-/* The record called name, as check would see it, having said what is amiss. */
-static enum found
-look(struct status *s, const char *name, enum look want, struct lookup *l)
-{
-	struct freshness f = { s->now, s->expiry, s->skew };
-
-	spool_lookup(s->dir, name, &f, want, l, not_shown, (void *)name);
-	if (l->found == REC_FOREIGN)
-		warn("%s in %s is %s, not a record; check does not relay for it",
-		    name, s->dirname, kind(l->mode));
-	else if (l->found == REC_UNREADABLE) {
-		warn("cannot read record %s in %s: %s; it is not shown", name,
-		    s->dirname, strerror(l->err));
-		s->failed = 1;
-	} else if (l->oversize)
-		warn("record %s is larger than %d bytes; check exports no USER "
-		    "or DOMAIN from it, and none is shown", name,
-		    RECORD_FILE_MAX);
-	return l->found;
-}
-
-static int
-newer(const struct entry *x, const struct entry *y)
-{
-	if (x->sec != y->sec)
-		return x->sec > y->sec;
-	if (x->nsec != y->nsec)
-		return x->nsec > y->nsec;
-	return strcmp(x->name, y->name) < 0;
-}
-
-/*
- * Newest first, by a bottom-up merge sort of pointers into tmp: musl's
- * qsort took a third of a 100,000-record listing's time.
- */
-static void
-sort_newest_first(struct entry **v, struct entry **tmp, size_t n)
-{
-	struct entry **from = v, **to = tmp, **t;
-	size_t width, lo, mid, hi, i, j, k;
-
-	for (width = 1; width < n; width *= 2) {
-		for (lo = 0; lo < n; lo += 2 * width) {
-			mid = lo + width < n ? lo + width : n;
-			hi = mid + width < n ? mid + width : n;
-			for (i = lo, j = mid, k = lo; k < hi; k++)
-				to[k] = j >= hi || (i < mid &&
-				    !newer(from[j], from[i])) ?
-				    from[i++] : from[j++];
-		}
-		t = from;
-		from = to;
-		to = t;
-	}
-	if (from != v)
-		memcpy(v, from, n * sizeof(*v));
-}
-
-static int
-grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t want = *cap ? *cap : 256;
-	void *q;
-
-	while (want < need)
-		want *= 2;
-	if (want == *cap)
-		return 0;
-	if (want > SIZE_MAX / size || (q = realloc(*p, want * size)) == NULL)
-		return -1;
-	*p = q;
-	*cap = want;
-	return 0;
-}
-
-/* USER\0DOMAIN\0, at an offset that stays valid when the arena moves */
-static int
-keep_values(struct arena *a, const struct record *rec, uint32_t *off)
-{
-	size_t u = strlen(rec->user) + 1, d = strlen(rec->domain) + 1;
-
-	if (a->len + u + d > UINT32_MAX ||
-	    grow((void **)&a->buf, &a->cap, a->len + u + d, 1) != 0)
-		return -1;
-	*off = (uint32_t)a->len;
-	memcpy(a->buf + a->len, rec->user, u);
-	memcpy(a->buf + a->len + u, rec->domain, d);
-	a->len += u + d;
-	return 0;
-}
-
-static int
-keep(struct entry **ents, size_t *n, size_t *cap, struct arena *a,
-    const char *name, const struct lookup *l)
-{
-	struct entry *e;
-	size_t len;
-
-	if (grow((void **)ents, cap, *n + 1, sizeof(**ents)) != 0)
-		return -1;
-	e = &(*ents)[*n];
-	if (keep_values(a, &l->rec, &e->off) != 0)
-		return -1;
-	(*n)++;
-	e->sec = l->mtime.tv_sec;
-	e->nsec = (int32_t)l->mtime.tv_nsec;
-	e->fresh = l->found == REC_FRESH;
-	/* addr_is_name() has bounded it */
-	len = strnlen(name, ADDR_TEXT_MAX);
-	memcpy(e->name, name, len);
-	e->name[len] = '\0';
-	return 0;
-}
-
-/*
- * Looks at one directory entry: a record is read once, here, which is
- * what it costs to know its time and its content; one not shown is not
- * read at all.
- */
-static int
-scan_one(struct status *s, const struct dirent *d, struct entry **ents,
-    size_t *n, size_t *cap, struct arena *a)
-{
-	struct lookup l;
-
-	if (!addr_is_name(d->d_name))
-		return 0;
-	switch (look(s, d->d_name, s->all ? LOOK_ANY : LOOK_FRESH, &l)) {
-	case REC_FRESH:
-		s->allowed++;
-		break;
-	case REC_STALE:
-	case REC_FUTURE:
-		s->stale++;
-		if (s->all)
-			break;
-		/* FALLTHROUGH */
-	default:
-		return 0;
-	}
-	return keep(ents, n, cap, a, d->d_name, &l);
-}
-
-static int
-scan(struct status *s, DIR *dp, struct entry **ents, size_t *n,
-    struct arena *a)
-{
-	struct dirent *d;
-	size_t cap = 0;
-
-	for (errno = 0; (d = readdir(dp)) != NULL; errno = 0)
-		if (scan_one(s, d, ents, n, &cap, a) != 0) {
-			fatal("cannot list %s: out of memory after %zu "
-			    "records; nothing is shown", s->dirname, *n);
-			return -1;
-		}
-	if (errno != 0) {
-		fatal("cannot read spool directory %s: %s; nothing is shown",
-		    s->dirname, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
+/* --- the two listings: scan, sort, print -------------------------------- */
 
 static void
 entry_row(const struct entry *e, const struct arena *a, struct row *r)

@@ -8,9 +8,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 111
 W=$(mktemp -d /tmp/relayctl-mutants.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-make -s build/hostile/recorder 2>/dev/null ||
-    gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -static \
-    -o build/hostile/recorder tests/hostile/recorder.c
+make -s build/recorder || exit 111
 
 # name @@ file @@ code to remove @@ what stands in its place (the code to
 # remove must occur exactly once)
@@ -45,7 +43,7 @@ open(p, "w").write(s.replace(os.environ["OLD"], os.environ["NEW"]))
 	(cd "$M" && musl-gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
 	    -static -o relayctl relayctl.c applets/*.c lib/*.c) || {
 		echo "$name: does not build"; missed=$((missed + 1)); continue; }
-	h=$(python3 tests/hostile/run.py "$M/relayctl" build/hostile/recorder 2>&1)
+	h=$(python3 tests/hostile/run.py "$M/relayctl" build/recorder 2>&1)
 	hfail=$(printf '%s\n' "$h" | grep -c '^FAIL')
 	fz=0
 	for t in address record policy; do
