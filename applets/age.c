@@ -26,22 +26,15 @@ struct age {
 	size_t asidelen;
 };
 
+/* -v and -n, and no operand. */
 static int
 parse_options(char **argv, struct age *a)
 {
-	struct opt o;
-	int c;
+	int on[2] = { 0, 0 }, first = opt_flags(argv, "vn", on);
 
-	opt_init(&o, argv);
-	while ((c = opt_next(&o, "vn")) != OPT_END) {
-		if (c == 'v')
-			a->verbose = 1;
-		else if (c == 'n')
-			a->dry_run = 1;
-		else
-			return -1;
-	}
-	return argv[o.i] == NULL ? 0 : -1;
+	a->verbose = on[0];
+	a->dry_run = on[1];
+	return first > 0 && argv[first] == NULL ? 0 : -1;
 }
 
 static int

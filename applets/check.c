@@ -20,16 +20,6 @@ struct verdict {
 extern char **environ;
 
 static void
-ignore_entry(const char *entry, size_t len, const char *why, void *addr)
-{
-	char text[VISIBLE_SIZE];
-
-	warn("record for %s holds \"%s\", which is not exported: %s; "
-	    "continuing", (const char *)addr,
-	    visible_mem(entry, len, text, sizeof(text)), why);
-}
-
-static void
 judge(int dir, const char *addr, struct verdict *v)
 {
 	static const char *const why[] = {
@@ -39,9 +29,10 @@ judge(int dir, const char *addr, struct verdict *v)
 		[REC_FRESH] = "found, fresh",
 	};
 	struct freshness f = { 0, -1, -1 };
+	struct reject_note note = { addr, "continuing" };
 	struct lookup *l = &v->look;
 
-	spool_lookup(dir, addr, &f, LOOK_FRESH, l, ignore_entry, (void *)addr);
+	spool_lookup(dir, addr, &f, LOOK_FRESH, l, record_warn, &note);
 	v->why = why[l->found];
 	if (l->found == REC_FOREIGN || l->found == REC_UNREADABLE)
 		warn("cannot read record for %s: %s; continuing without relay",

@@ -337,13 +337,11 @@ policy_main(int argc, char **argv)
 {
 	struct policy p;
 	struct sigaction ign;
-	struct opt o;
-	int rc;
+	int rc, first;
 
 	(void)argc;
 	quiet_messages();
-	opt_init(&o, argv);
-	if (opt_next(&o, "") != OPT_END || argv[o.i] != NULL)
+	if ((first = opt_flags(argv, "", NULL)) < 0 || argv[first] != NULL)
 		die_usage();
 	/* a hung-up SMTP server is EPIPE from write, not a silent death */
 	memset(&ign, 0, sizeof(ign));

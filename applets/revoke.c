@@ -25,16 +25,7 @@ struct revoke {
 static int
 parse_options(char **argv, struct revoke *rv)
 {
-	struct opt o;
-	int c;
-
-	opt_init(&o, argv);
-	while ((c = opt_next(&o, "v")) != OPT_END) {
-		if (c != 'v')
-			return -1;
-		rv->verbose = 1;
-	}
-	return o.i;
+	return opt_flags(argv, "v", &rv->verbose);
 }
 
 /* Keeps errno for the caller's message. */

@@ -71,16 +71,6 @@ struct status {
 
 /* --- scan: each record read once, what is shown kept -------------------- */
 
-static void
-not_shown(const char *entry, size_t len, const char *why, void *name)
-{
-	char text[VISIBLE_SIZE];
-
-	warn("record for %s holds \"%s\", which check does not export (%s); "
-	    "it is not shown", (const char *)name,
-	    visible_mem(entry, len, text, sizeof(text)), why);
-}
-
 static const char *
 kind(mode_t mode)
 {
@@ -100,8 +90,9 @@ static enum found
 look(struct status *s, const char *name, enum look want, struct lookup *l)
 {
 	struct freshness f = { s->now, s->expiry, s->skew };
+	struct reject_note note = { name, "it is not shown" };
 
-	spool_lookup(s->dir, name, &f, want, l, not_shown, (void *)name);
+	spool_lookup(s->dir, name, &f, want, l, record_warn, &note);
 	if (l->found == REC_FOREIGN)
 		warn("%s in %s is %s, not a record; check does not relay for it",
 		    name, s->dirname, kind(l->mode));

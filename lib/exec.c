@@ -16,12 +16,11 @@
 char **
 chain_args(char **argv)
 {
-	struct opt o;
+	int first = opt_flags(argv, "", NULL);
 
-	opt_init(&o, argv);
-	if (opt_next(&o, "") != OPT_END)
+	if (first < 0)
 		die_usage();
-	return argv + o.i;
+	return argv + first;
 }
 
 void

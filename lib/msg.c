@@ -155,35 +155,19 @@ vmsg(int prio, const char *level, const char *fmt, va_list ap)
 	}
 }
 
-void
-info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_INFO, "info: ", fmt, ap);
-	va_end(ap);
-}
-
-void
-warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_WARNING, "warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_ERR, "fatal: ", fmt, ap);
-	va_end(ap);
-}
+/* info(), warn() and fatal(): the same but for the level. */
+#define MESSAGE(fn, prio, level)					\
+	void fn(const char *fmt, ...)					\
+	{								\
+		va_list ap;						\
+									\
+		va_start(ap, fmt);					\
+		vmsg(prio, level, fmt, ap);				\
+		va_end(ap);						\
+	}
+MESSAGE(info, LOG_INFO, "info: ")
+MESSAGE(warn, LOG_WARNING, "warning: ")
+MESSAGE(fatal, LOG_ERR, "fatal: ")
 
 void
 die_temp(const char *fmt, ...)

@@ -44,3 +44,23 @@ opt_next(struct opt *o, const char *flags)
 	c = (unsigned char)*o->p++;
 	return strchr(flags, c) != NULL ? c : OPT_BAD;
 }
+
+/*
+ * For an applet whose options are all flags: on[k] is set to 1 for each
+ * flags[k] given.  Returns the index of the first operand, or -1 for any
+ * other option.
+ */
+int
+opt_flags(char **argv, const char *flags, int *on)
+{
+	struct opt o;
+	int c;
+
+	opt_init(&o, argv);
+	while ((c = opt_next(&o, flags)) != OPT_END) {
+		if (c == OPT_BAD || c == OPT_WORD)
+			return -1;
+		on[strchr(flags, c) - flags] = 1;
+	}
+	return o.i;
+}

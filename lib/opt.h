@@ -15,5 +15,6 @@ struct opt {
 
 void opt_init(struct opt *o, char **argv);
 int opt_next(struct opt *o, const char *flags);
+int opt_flags(char **argv, const char *flags, int *on);
 
 #endif

@@ -165,7 +165,8 @@ open_entry(int dir, const char *name, struct stat *st, int looked)
 			errno = e;
 			return -1;
 		}
-		if (same_file(st, &again)) {
+		/* a freed inode number may come back as a FIFO at once */
+		if (same_file(st, &again) && S_ISREG(again.st_mode)) {
 			st->st_mtim = again.st_mtim;	/* it may have moved */
 			return fd;
 		}
@@ -434,6 +435,17 @@ record_decode(const char *buf, size_t len, struct record *r,
 			    "holds a control character", ctx);
 		buf = nul + 1;
 	}
+}
+
+/* The record_reject_fn of check and status: one warning an entry. */
+void
+record_warn(const char *entry, size_t len, const char *why, void *note)
+{
+	const struct reject_note *n = note;
+	char text[VISIBLE_SIZE];
+
+	warn("record for %s holds \"%s\", which is not exported: %s; %s",
+	    n->name, visible_mem(entry, len, text, sizeof(text)), why, n->next);
 }
 
 /* Before the exec: the next program gets no way into the spool. */

@@ -22,6 +22,13 @@ struct record {
 typedef void record_reject_fn(const char *entry, size_t len, const char *why,
     void *ctx);
 
+/* For record_warn: whose record, and what happens next. */
+struct reject_note {
+	const char *name, *next;
+};
+
+void record_warn(const char *entry, size_t len, const char *why, void *note);
+
 int spool_env_fd(void);
 int spool_open(char *what, size_t whatsize);
 const char *spool_strerror(int e);

@@ -218,7 +218,7 @@ expect test -n "$(grep -F "$long  " "$OUT")" -a -n "$(grep -F 'q"uo\\te' "$OUT")
 t "status: bytes beyond ASCII are shown as \\xHH"
 expect test -n "$(grep -F 'j\xc3\xbcrgen\xff' "$OUT")" -a -n "$(grep -F '\xc2\x9bevil' "$OUT")"
 t "status: values check would not export are not shown, with a warning"
-expect test -z "$(grep -E 'owned|tab|here|x\.so' "$OUT")" -a -n "$(grep 'which check does not export' "$ERR")"
+expect test -z "$(grep -E 'owned|tab|here|x\.so' "$OUT")" -a -n "$(grep 'which is not exported: .*; it is not shown' "$ERR")"
 t "status: warnings show record bytes through visible()"
 expect printable "$ERR"
 t "status --json: every value escaped; invalid UTF-8 becomes U+FFFD"

@@ -54,6 +54,22 @@ test_bundles_and_ends(void **state)
 	assert_int_equal(first, 1);
 }
 
+static void
+test_flags_only(void **state)
+{
+	char *a[] = { "x", "-nv", "op", NULL };
+	char *b[] = { "x", "-v", "--tsv", NULL };
+	char *c[] = { "x", "--", "-v", NULL };
+	int on[2] = { 0, 0 };
+
+	(void)state;
+	assert_int_equal(opt_flags(a, "vn", on), 2);
+	assert_true(on[0] && on[1]);
+	assert_int_equal(opt_flags(b, "vn", on), -1);
+	assert_int_equal(opt_flags(c, "", NULL), 2);
+	assert_int_equal(opt_flags(b, "", NULL), -1);
+}
+
 /* "--help" among the options prints the usage and exits 0. */
 static void
 test_help_anywhere(void **state)
@@ -87,6 +103,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bundles_and_ends),
+		cmocka_unit_test(test_flags_only),
 		cmocka_unit_test(test_help_anywhere),
 	};
 
