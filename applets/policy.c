@@ -54,7 +54,8 @@ attr_is(const char *name, size_t len, const char *want)
 }
 
 /*
- * Takes one line without its newline.  Anything the protocol does not
+ * Takes one line without its newline, no longer than POLICY_LINE_MAX but
+ * for a CR (next_line refuses longer ones).  Anything the protocol does not
  * allow is FEED_BAD with *why set: the server must then log and hang up
  * rather than guess (SMTPD_POLICY_README).  Unknown attributes are fine:
  * every Postfix release adds some.  A trailing CR is cut so that an admin
@@ -70,10 +71,6 @@ policy_feed(struct req *r, const char *line, size_t len, const char **why)
 		len--;
 	if (len == 0)
 		return FEED_END;
-	if (len > POLICY_LINE_MAX) {
-		*why = "a line is longer than 1024 bytes";
-		return FEED_BAD;
-	}
 	if (memchr(line, '\0', len) != NULL) {
 		*why = "a line holds a NUL byte";
 		return FEED_BAD;

@@ -205,10 +205,9 @@ test_feed_lines(void **state)
 
 	memset(line, 'a', sizeof(line));
 	line[1] = '=';
+	/* a longer line never gets here: next_line refuses it (test_serve) */
 	assert_int_equal(policy_feed(&r, line, POLICY_LINE_MAX, &why),
 	    FEED_MORE);
-	assert_int_equal(policy_feed(&r, line, POLICY_LINE_MAX + 1, &why),
-	    FEED_BAD);
 }
 
 static void
