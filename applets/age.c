@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "../lib/address.h"
-#include "../lib/config.h"
 #include "../lib/escape.h"
 #include "../lib/fmt.h"
 #include "../lib/msg.h"

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "../lib/address.h"
-#include "../lib/config.h"
 #include "../lib/escape.h"
 #include "../lib/msg.h"
 #include "../lib/opt.h"

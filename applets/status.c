@@ -1,8 +1,6 @@
 /* For admins: which addresses may relay now, since when, for how long, and for whom; see relayctl-status(8). */
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,10 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "../lib/address.h"
-#include "../lib/config.h"
 #include "../lib/escape.h"
 #include "../lib/fmt.h"
 #include "../lib/msg.h"
