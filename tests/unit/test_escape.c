@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "lib/escape.h"
+#include "tests/unit/wrap.h"
 
 typedef void printer(FILE *, const char *);
 
@@ -98,17 +99,6 @@ json(FILE *f, const char *s)
 	esc_put(f, ESC_JSON, s);
 }
 
-/* A 255-byte value: every byte from 1 to 255 once. */
-static void
-all_bytes(char v[256])
-{
-	int i;
-
-	for (i = 0; i < 255; i++)
-		v[i] = (char)(i + 1);
-	v[255] = '\0';
-}
-
 /* --- escaping ------------------------------------------------------------ */
 
 static void
@@ -160,7 +150,7 @@ test_json_all_bytes(void **state)
 	const char *out;
 
 	(void)state;
-	all_bytes(v);
+	ut_all_bytes(v);
 	out = printed(json, v);
 	assert_no_control(out);
 	/* only an escaped quote may stand inside */
@@ -195,7 +185,7 @@ test_tsv_round_trip(void **state)
 	int i, j;
 
 	(void)state;
-	all_bytes(v);
+	ut_all_bytes(v);
 	out = printed(tsv, v);
 	assert_null(strchr(out, '\t'));
 	assert_null(strchr(out, '\n'));
@@ -224,7 +214,7 @@ test_human_escapes(void **state)
 	assert_string_equal(printed(human, "a\\b \"q\""), "a\\\\b \"q\"");
 	assert_string_equal(printed(human, "j\xc3\xbcrgen"),
 	    "j\\xc3\\xbcrgen");
-	all_bytes(v);
+	ut_all_bytes(v);
 	out = printed(human, v);
 	assert_no_control(out);
 	/* one byte shown, one column: the width is what was printed */
@@ -288,7 +278,7 @@ test_log_and_listing_agree(void **state)
 	char v[256], buf[VISIBLE_SIZE];
 
 	(void)state;
-	all_bytes(v);
+	ut_all_bytes(v);
 	v[64] = '\0';
 	assert_string_equal(visible(v, buf, sizeof(buf)), printed(human, v));
 }

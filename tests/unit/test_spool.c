@@ -51,25 +51,13 @@ teardown(void **state)
 static int
 entries(void)
 {
-	struct dirent *d;
-	DIR *dp = opendir(dirpath);
-	int n = 0;
-
-	while ((d = readdir(dp)) != NULL)
-		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
-			n++;
-	closedir(dp);
-	return n;
+	return ut_entries(dirpath, 0);
 }
 
 static void
 put(const char *name, const char *content, size_t len)
 {
-	int fd = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, content, len), (ssize_t)len);
-	close(fd);
+	ut_put(dir, name, content, len, 0);
 }
 
 /* --- record format ------------------------------------------------------ */
@@ -238,10 +226,7 @@ look(const char *name, enum look want, struct lookup *l)
 static void
 put_at(const char *name, const char *content, size_t len, time_t t)
 {
-	struct timespec ts[2] = { { t, 0 }, { t, 0 } };
-
-	put(name, content, len);
-	assert_int_equal(utimensat(dir, name, ts, 0), 0);
+	ut_put(dir, name, content, len, t);
 }
 
 static void

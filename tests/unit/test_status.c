@@ -22,17 +22,6 @@ static struct status st;
 
 /* --- helpers ------------------------------------------------------------- */
 
-/* A 255-byte value: every byte from 1 to 255 once. */
-static void
-all_bytes(char v[256])
-{
-	int i;
-
-	for (i = 0; i < 255; i++)
-		v[i] = (char)(i + 1);
-	v[255] = '\0';
-}
-
 static int
 setup(void **state)
 {
@@ -66,13 +55,7 @@ teardown(void **state)
 static void
 record(const char *name, const char *content, size_t len, time_t mtime)
 {
-	struct timespec t[2] = { { mtime, 0 }, { mtime, 0 } };
-	int fd = openat(st.dir, name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, content, len), (ssize_t)len);
-	assert_int_equal(futimens(fd, t), 0);
-	close(fd);
+	ut_put(st.dir, name, content, len, mtime);
 }
 
 static void
@@ -183,7 +166,7 @@ test_human_columns(void **state)
 	FILE *f;
 
 	(void)state;
-	all_bytes(v);
+	ut_all_bytes(v);
 	memset(&st, 0, sizeof(st));
 	st.now = NOW;
 	st.expiry = 900;

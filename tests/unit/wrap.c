@@ -423,14 +423,59 @@ fault_record(const char *name, char *buf, size_t size)
 void
 fault_put(const char *name, const char *content, size_t len, time_t mtime)
 {
-	struct timespec ts[2] = { { mtime, 0 }, { mtime, 0 } };
-	char path[256];
-	int fd;
+	int dir = open(fault_spool, O_RDONLY | O_DIRECTORY);
 
-	snprintf(path, sizeof(path), "%s/%s", fault_spool, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ut_put(dir, name, content, len, mtime);
+	close(dir);
+}
+
+/*
+ * --- what every unit test may need -----------------------------------------
+ */
+
+/* A file name in dir holding len bytes, dated mtime (0: now); aborts on error. */
+void
+ut_put(int dir, const char *name, const char *content, size_t len,
+    time_t mtime)
+{
+	struct timespec ts[2] = { { mtime, 0 }, { mtime, 0 } };
+	int fd = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (mtime == 0)
+		ts[0].tv_nsec = ts[1].tv_nsec = UTIME_NOW;
 	if (fd < 0 || write(fd, content, len) != (ssize_t)len ||
 	    futimens(fd, ts) != 0 || close(fd) != 0)
 		abort();
+}
+
+/* Entries of the directory at path, "." and ".." not counted; dot files
+ * (temporary files) count 1000 each when dots is set. */
+int
+ut_entries(const char *path, int dots)
+{
+	struct dirent *d;
+	DIR *dp = opendir(path);
+	int n = 0;
+
+	if (dp == NULL)
+		return -1;
+	while ((d = readdir(dp)) != NULL)
+		if (d->d_name[0] != '.')
+			n++;
+		else if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+			n += dots ? 1000 : 1;
+	closedir(dp);
+	return n;
+}
+
+/* A 255-byte value: every byte from 1 to 255 once. */
+void
+ut_all_bytes(char v[256])
+{
+	int i;
+
+	for (i = 0; i < 255; i++)
+		v[i] = (char)(i + 1);
+	v[255] = '\0';
 }
 

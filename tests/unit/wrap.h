@@ -71,4 +71,10 @@ ssize_t fault_record(const char *name, char *buf, size_t size);
 void fault_put(const char *name, const char *content, size_t len,
     time_t mtime);
 
+/* Helpers every unit test may use. */
+void ut_put(int dir, const char *name, const char *content, size_t len,
+    time_t mtime);
+int ut_entries(const char *path, int dots);
+void ut_all_bytes(char v[256]);
+
 #endif
