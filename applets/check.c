@@ -36,9 +36,7 @@ judge(int dir, const char *addr, struct verdict *v)
 	v->why = why[l->found];
 	if (l->found == REC_FOREIGN || l->found == REC_UNREADABLE)
 		warn("cannot read record for %s: %s; continuing without relay",
-		    addr, l->found == REC_UNREADABLE ? strerror(l->err) :
-		    S_ISLNK(l->mode) ? "it is a symbolic link" :
-		    "it is not a regular file");
+		    addr, lookup_why(l));
 	if (l->found != REC_FRESH)
 		return;
 	v->relay = 1;

@@ -175,9 +175,7 @@ policy_decide(struct policy *p, const struct req *r, char name[ADDR_NAME_SIZE],
 	spool_lookup(dir, name, &f, LOOK_TIME, &l, NULL, NULL);
 	if (l.found == REC_FOREIGN || l.found == REC_UNREADABLE)
 		warn("cannot read record for %s: %s; answering DUNNO", name,
-		    l.found == REC_UNREADABLE ? strerror(l.err) :
-		    S_ISLNK(l.mode) ? "it is a symbolic link" :
-		    "it is not a regular file");
+		    lookup_why(&l));
 	*why = why_not[l.found];
 	return l.found == REC_FRESH;
 }

@@ -67,20 +67,6 @@ struct status {
 
 /* --- scan: each record read once, what is shown kept -------------------- */
 
-static const char *
-kind(mode_t mode)
-{
-	if (S_ISLNK(mode))
-		return "a symbolic link";
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISFIFO(mode))
-		return "a FIFO";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	return "a device or other special file";
-}
-
 /* The record called name, as check would see it, having said what is amiss. */
 static enum found
 look(struct status *s, const char *name, enum look want, struct lookup *l)
@@ -91,7 +77,7 @@ look(struct status *s, const char *name, enum look want, struct lookup *l)
 	spool_lookup(s->dir, name, &f, want, l, record_warn, &note);
 	if (l->found == REC_FOREIGN)
 		warn("%s in %s is %s, not a record; check does not relay for it",
-		    name, s->dirname, kind(l->mode));
+		    name, s->dirname, spool_kind(l->mode));
 	else if (l->found == REC_UNREADABLE) {
 		warn("cannot read record %s in %s: %s; it is not shown", name,
 		    s->dirname, strerror(l->err));

@@ -526,6 +526,33 @@ record_decode(const char *buf, size_t len, struct record *r,
 	}
 }
 
+/* What a foreign entry is, for a message: "a FIFO". */
+const char *
+spool_kind(mode_t mode)
+{
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "a device or other special file";
+}
+
+/* Why a foreign or unreadable record cannot be read, for a message. */
+const char *
+lookup_why(const struct lookup *l)
+{
+	static char buf[48];
+
+	if (l->found == REC_UNREADABLE)
+		return strerror(l->err);
+	fmt_snprintf(buf, sizeof(buf), "it is %s", spool_kind(l->mode));
+	return buf;
+}
+
 /* The record_reject_fn of check and status: one warning an entry. */
 void
 record_warn(const char *entry, size_t len, const char *why, void *note)

@@ -79,6 +79,8 @@ struct lookup {
 
 void spool_lookup(int dir, const char *name, struct freshness *f,
     enum look want, struct lookup *l, record_reject_fn *reject, void *ctx);
+const char *lookup_why(const struct lookup *l);
+const char *spool_kind(mode_t mode);
 
 size_t spool_tmp_prefix(char *buf, size_t size, const char *kind);
 int spool_tmp_name_ok(const char *name);
