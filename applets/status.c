@@ -33,9 +33,13 @@ struct entry {
 	unsigned char fresh;
 };
 
-struct arena {
-	char *buf;
-	size_t len, cap;
+/* The full listing between the scan and the print. */
+struct listing {
+	struct entry *ents;	/* in the order read */
+	size_t n, cap;
+	struct entry **order;	/* newest first, and as much again to sort */
+	char *vals;		/* the arena of USER\0DOMAIN\0 values */
+	size_t len, size;
 };
 
 /* What a row says about an address: only a fresh record lets it relay. */
@@ -108,33 +112,33 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 
 /* USER\0DOMAIN\0, at an offset that stays valid when the arena moves */
 static int
-keep_values(struct arena *a, const struct record *rec, uint32_t *off)
+keep_values(struct listing *ls, const struct record *rec, uint32_t *off)
 {
 	size_t u = strlen(rec->user) + 1, d = strlen(rec->domain) + 1;
 
-	if (a->len + u + d > UINT32_MAX ||
-	    grow((void **)&a->buf, &a->cap, a->len + u + d, 1) != 0)
+	if (ls->len + u + d > UINT32_MAX ||
+	    grow((void **)&ls->vals, &ls->size, ls->len + u + d, 1) != 0)
 		return -1;
-	*off = (uint32_t)a->len;
-	memcpy(a->buf + a->len, rec->user, u);
-	memcpy(a->buf + a->len + u, rec->domain, d);
-	a->len += u + d;
+	*off = (uint32_t)ls->len;
+	memcpy(ls->vals + ls->len, rec->user, u);
+	memcpy(ls->vals + ls->len + u, rec->domain, d);
+	ls->len += u + d;
 	return 0;
 }
 
 static int
-keep(struct entry **ents, size_t *n, size_t *cap, struct arena *a,
-    const char *name, const struct lookup *l)
+keep(struct listing *ls, const char *name, const struct lookup *l)
 {
 	struct entry *e;
 	size_t len;
 
-	if (grow((void **)ents, cap, *n + 1, sizeof(**ents)) != 0)
+	if (grow((void **)&ls->ents, &ls->cap, ls->n + 1, sizeof(*ls->ents)) !=
+	    0)
 		return -1;
-	e = &(*ents)[*n];
-	if (keep_values(a, &l->rec, &e->off) != 0)
+	e = &ls->ents[ls->n];
+	if (keep_values(ls, &l->rec, &e->off) != 0)
 		return -1;
-	(*n)++;
+	ls->n++;
 	e->sec = l->mtime.tv_sec;
 	e->nsec = (int32_t)l->mtime.tv_nsec;
 	e->fresh = l->found == REC_FRESH;
@@ -151,8 +155,7 @@ keep(struct entry **ents, size_t *n, size_t *cap, struct arena *a,
  * read at all.
  */
 static int
-scan_one(struct status *s, const struct dirent *d, struct entry **ents,
-    size_t *n, size_t *cap, struct arena *a)
+scan_one(struct status *s, const struct dirent *d, struct listing *ls)
 {
 	struct lookup l;
 
@@ -171,27 +174,35 @@ scan_one(struct status *s, const struct dirent *d, struct entry **ents,
 	default:
 		return 0;
 	}
-	return keep(ents, n, cap, a, d->d_name, &l);
+	return keep(ls, d->d_name, &l);
 }
 
+/* Every record of the spool, as it is now, into ls. */
 static int
-scan(struct status *s, DIR *dp, struct entry **ents, size_t *n,
-    struct arena *a)
+scan(struct status *s, struct listing *ls)
 {
 	struct dirent *d;
-	size_t cap = 0;
+	DIR *dp;
 
+	if ((dp = fdopendir(s->dir)) == NULL) {
+		fatal("cannot read spool directory %s: %s; nothing is shown",
+		    s->dirname, strerror(errno));
+		return -1;
+	}
 	for (errno = 0; (d = readdir(dp)) != NULL; errno = 0)
-		if (scan_one(s, d, ents, n, &cap, a) != 0) {
+		if (scan_one(s, d, ls) != 0) {
 			fatal("cannot list %s: out of memory after %zu "
-			    "records; nothing is shown", s->dirname, *n);
+			    "records; nothing is shown", s->dirname, ls->n);
+			closedir(dp);
 			return -1;
 		}
 	if (errno != 0) {
 		fatal("cannot read spool directory %s: %s; nothing is shown",
 		    s->dirname, strerror(errno));
+		closedir(dp);
 		return -1;
 	}
+	closedir(dp);
 	return 0;
 }
 
@@ -232,6 +243,24 @@ sort_newest_first(struct entry **v, struct entry **tmp, size_t n)
 	}
 	if (from != v)
 		memcpy(v, from, n * sizeof(*v));
+}
+
+static int
+sort(struct status *s, struct listing *ls)
+{
+	size_t i;
+
+	if (ls->n == 0)
+		return 0;
+	if ((ls->order = calloc(2 * ls->n, sizeof(*ls->order))) == NULL) {
+		fatal("cannot sort %zu records of %s: out of memory; nothing "
+		    "is shown", ls->n, s->dirname);
+		return -1;
+	}
+	for (i = 0; i < ls->n; i++)
+		ls->order[i] = &ls->ents[i];
+	sort_newest_first(ls->order, ls->order + ls->n, ls->n);
+	return 0;
 }
 
 /* --- print: numbers and times ------------------------------------------- */
@@ -551,63 +580,51 @@ out_failed(struct status *s)
 /* --- the two listings: scan, sort, print -------------------------------- */
 
 static void
-entry_row(const struct entry *e, const struct arena *a, struct row *r)
+entry_row(const struct listing *ls, size_t i, struct row *r)
 {
+	const struct entry *e = ls->order[i];
+
 	r->addr = e->name;
 	r->mtime = e->sec;
 	r->state = e->fresh ? REC_FRESH : REC_STALE;
-	r->user = a->buf + e->off;
+	r->user = ls->vals + e->off;
 	r->domain = r->user + strlen(r->user) + 1;
+}
+
+static void
+print(struct status *s, const struct listing *ls)
+{
+	struct row r;
+	size_t i;
+
+	if (s->format == FMT_HUMAN)
+		for (i = 0; i < ls->n; i++) {
+			entry_row(ls, i, &r);
+			widths_add(&s->w, s, &r);
+		}
+	put_header(s, ls->n);
+	for (i = 0; i < ls->n && !out_failed(s); i++) {
+		entry_row(ls, i, &r);
+		put_row(s, &r);
+	}
+	put_footer(s, 0);
 }
 
 /* Every record, newest first: a snapshot of the spool as it was read. */
 static int
 list_spool(struct status *s)
 {
-	struct entry *ents = NULL, **order = NULL;
-	struct arena a = { NULL, 0, 0 };
-	struct row r;
-	size_t n = 0, i;
-	DIR *dp;
+	struct listing ls = { NULL, 0, 0, NULL, NULL, 0, 0 };
+	int rc = EXIT_TEMP;
 
-	if ((dp = fdopendir(s->dir)) == NULL) {
-		fatal("cannot read spool directory %s: %s; nothing is shown",
-		    s->dirname, strerror(errno));
-		return EXIT_TEMP;
+	if (scan(s, &ls) == 0 && sort(s, &ls) == 0) {
+		print(s, &ls);
+		rc = 0;
 	}
-	if (scan(s, dp, &ents, &n, &a) != 0) {
-		free(ents);
-		free(a.buf);
-		closedir(dp);
-		return EXIT_TEMP;
-	}
-	closedir(dp);
-	if (n > 0 && (order = calloc(2 * n, sizeof(*order))) == NULL) {
-		fatal("cannot sort %zu records of %s: out of memory; nothing "
-		    "is shown", n, s->dirname);
-		free(ents);
-		free(a.buf);
-		return EXIT_TEMP;
-	}
-	for (i = 0; i < n; i++)
-		order[i] = &ents[i];
-	if (n > 0)
-		sort_newest_first(order, order + n, n);
-	if (s->format == FMT_HUMAN)
-		for (i = 0; i < n; i++) {
-			entry_row(order[i], &a, &r);
-			widths_add(&s->w, s, &r);
-		}
-	put_header(s, n);
-	for (i = 0; i < n && !out_failed(s); i++) {
-		entry_row(order[i], &a, &r);
-		put_row(s, &r);
-	}
-	put_footer(s, 0);
-	free(order);
-	free(ents);
-	free(a.buf);
-	return 0;
+	free(ls.order);
+	free(ls.ents);
+	free(ls.vals);
+	return rc;
 }
 
 /* One address asked for by name, looked up directly. */

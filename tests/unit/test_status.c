@@ -441,10 +441,8 @@ static void
 test_memory_is_per_record(void **state)
 {
 	static char big[RECORD_FILE_MAX];
-	struct entry *ents = NULL;
-	struct arena a = { NULL, 0, 0 };
+	struct listing ls = { NULL, 0, 0, NULL, NULL, 0, 0 };
 	struct dirent d;
-	size_t n = 0, cap = 0;
 
 	(void)state;
 	memcpy(big, "USER=al\0", 8);
@@ -453,34 +451,32 @@ test_memory_is_per_record(void **state)
 	memset(&d, 0, sizeof(d));
 	d.d_type = DT_REG;
 	strcpy(d.d_name, "192.0.2.7");
-	assert_int_equal(scan_one(&st, &d, &ents, &n, &cap, &a), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(a.len, strlen("al") + 1 + 1);
+	assert_int_equal(scan_one(&st, &d, &ls), 0);
+	assert_int_equal(ls.n, 1);
+	assert_int_equal(ls.len, strlen("al") + 1 + 1);
 	assert_int_equal(sizeof(struct entry), 64);
-	free(ents);
-	free(a.buf);
+	free(ls.ents);
+	free(ls.vals);
 }
 
 /* A non-regular entry named by readdir as such is never opened. */
 static void
 test_foreign_never_opened(void **state)
 {
-	struct entry *ents = NULL;
-	struct arena a = { NULL, 0, 0 };
+	struct listing ls = { NULL, 0, 0, NULL, NULL, 0, 0 };
 	struct dirent d;
-	size_t n = 0, cap = 0;
 
 	(void)state;
 	assert_int_equal(mkfifoat(st.dir, "192.0.2.7", 0644), 0);
 	memset(&d, 0, sizeof(d));
 	d.d_type = DT_FIFO;
 	strcpy(d.d_name, "192.0.2.7");
-	assert_int_equal(scan_one(&st, &d, &ents, &n, &cap, &a), 0);
-	assert_int_equal(n, 0);
+	assert_int_equal(scan_one(&st, &d, &ls), 0);
+	assert_int_equal(ls.n, 0);
 	assert_int_equal(wrap_calls(W_OPENAT), 0);
 	assert_int_equal(st.allowed + st.stale, 0);
-	free(ents);
-	free(a.buf);
+	free(ls.ents);
+	free(ls.vals);
 }
 
 static void
