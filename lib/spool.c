@@ -76,17 +76,19 @@ spool_open(char *what, size_t whatsize)
 
 /*
  * For the admin applets (age, status, revoke), which run outside chdir's
- * chain: RELAY_CTRL_DIR itself, by path.  On failure says why and then
- * what happens next (`next`), and returns -1.
+ * chain: RELAY_CTRL_DIR itself, by path, and in *path its name as their
+ * messages show it.  On failure says why and then what happens next
+ * (`next`), and returns -1.
  */
 int
 spool_open_admin(const char **path, const char *next)
 {
+	static char name[VISIBLE_SIZE];
 	char shown[VISIBLE_SIZE];
 	const char *conf, *dir = config_get("RELAY_CTRL_DIR");
 	int fd;
 
-	*path = dir;
+	*path = visible(dir, name, sizeof(name));
 	if (dir == NULL || *dir == '\0') {
 		conf = getenv("RELAY_CTRL_CONFIG");
 		fatal("RELAY_CTRL_DIR is set neither in the environment nor in "
@@ -98,8 +100,7 @@ spool_open_admin(const char **path, const char *next)
 	fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		fatal("cannot open spool directory %s (RELAY_CTRL_DIR): "
-		    "%s; %s", visible(dir, shown, sizeof(shown)),
-		    strerror(errno), next);
+		    "%s; %s", *path, strerror(errno), next);
 	return fd;
 }
 

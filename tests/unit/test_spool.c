@@ -612,10 +612,14 @@ test_open_admin(void **state)
 	setenv("RELAY_CTRL_CONFIG", "/nonexistent", 1);
 	config_reset();
 	assert_int_equal(spool_open_admin(&path, "nothing is shown"), -1);
-	assert_null(path);
+	assert_string_equal(path, "(unset)");
 	setenv("RELAY_CTRL_DIR", "/nonexistent/spool", 1);
 	assert_int_equal(spool_open_admin(&path, "nothing is shown"), -1);
 	assert_string_equal(path, "/nonexistent/spool");
+	/* its name is shown as every message shows untrusted text */
+	setenv("RELAY_CTRL_DIR", "/nonexistent/a\nb", 1);
+	assert_int_equal(spool_open_admin(&path, "nothing is shown"), -1);
+	assert_string_equal(path, "/nonexistent/a\\x0ab");
 	setenv("RELAY_CTRL_DIR", dirpath, 1);
 	fd = spool_open_admin(&path, "nothing is shown");
 	assert_true(fd >= 0);
