@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/escape.h"
 #include "lib/fmt.h"
 #include "lib/msg.h"
 
@@ -83,7 +84,10 @@ help(FILE *f)
 static int
 unknown(const char *name)
 {
-	fatal("%.60s is not a relayctl applet; see relayctl --list", name);
+	char shown[VISIBLE_SIZE];
+
+	fatal("%s is not a relayctl applet; see relayctl --list",
+	    visible(name, shown, sizeof(shown)));
 	if (msg_sink() == SINK_STDERR)
 		help(stderr);
 	return EXIT_USAGE;

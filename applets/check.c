@@ -45,6 +45,18 @@ judge(int dir, const char *addr, struct verdict *v)
 		    "USER and DOMAIN", addr, RECORD_FILE_MAX);
 }
 
+/* Out of check_main's frame: its buffers would cost every connection. */
+static __attribute__((noinline)) void
+log_exports(const char *addr, const char *rc, const struct record *r)
+{
+	char shown[3][VISIBLE_SIZE];
+
+	info("%s: exporting RELAYCLIENT=%s USER=%s DOMAIN=%s", addr,
+	    visible(rc, shown[0], sizeof(shown[0])),
+	    visible(r->user, shown[1], sizeof(shown[1])),
+	    visible(r->domain, shown[2], sizeof(shown[2])));
+}
+
 /* As setenv does: the first entry of that name is replaced, else added. */
 static void
 put(char **vars, size_t *n, char *buf, const char *name, const char *value)
@@ -151,7 +163,6 @@ check_main(int argc, char **argv)
 	if ((rc = config_get("RELAY_CTRL_RELAYCLIENT")) == NULL)
 		rc = "";
 	if (config_get("RELAY_CTRL_LOG_ENV") != NULL)
-		info("%s: exporting RELAYCLIENT=%s USER=%s DOMAIN=%s", addr, rc,
-		    v.look.rec.user, v.look.rec.domain);
+		log_exports(addr, rc, &v.look.rec);
 	exec_relaying(next, rc, &v.look.rec, env_count());
 }
