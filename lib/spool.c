@@ -43,23 +43,21 @@ spool_env_fd(void)
  * the only way into a 0700 spool.  A value that is not an open directory is
  * left alone and RELAY_CTRL_DIR is tried instead.  Returns a descriptor
  * the caller owns, or -1 with errno (0: no spool is configured, which
- * spool_strerror says).
+ * spool_strerror says) and in what the spool's name for a message.
  */
 int
 spool_open(char *what, size_t whatsize)
 {
 	char shown[VISIBLE_SIZE];
 	const char *s, *dir;
-	int fd;
+	int fd, e;
 
 	s = getenv("RELAY_CTRL_DIR_FD");
 	if (s != NULL) {
-		fmt_snprintf(what, whatsize, "RELAY_CTRL_DIR_FD=%s",
-		    visible(s, shown, sizeof(shown)));
 		if ((fd = dir_fd(s)) >= 0)	/* one getenv is enough */
 			return fd;
-		warn("%s is not an open directory; trying RELAY_CTRL_DIR",
-		    what);
+		warn("RELAY_CTRL_DIR_FD=%s is not an open directory; trying "
+		    "RELAY_CTRL_DIR", visible(s, shown, sizeof(shown)));
 	}
 	dir = config_get("RELAY_CTRL_DIR");
 	if (dir == NULL || *dir == '\0') {
@@ -67,11 +65,15 @@ spool_open(char *what, size_t whatsize)
 		errno = 0;
 		return -1;
 	}
-	/* a value from envdir may hold a newline (its NUL): one log line */
+	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
+	if ((fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		return fd;
+	/* named only for the message: check pays for every instruction */
+	e = errno;
 	fmt_snprintf(what, whatsize, "%s (RELAY_CTRL_DIR)",
 	    visible(dir, shown, sizeof(shown)));
-	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
-	return openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	errno = e;
+	return -1;
 }
 
 /*
