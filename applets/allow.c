@@ -43,6 +43,18 @@ take_value(const char *var, char *dst, const char *addr)
 	strcpy(dst, v);
 }
 
+/*
+ * Courier 5's login programs set AUTHENTICATED to the login name and no
+ * USER: the name is taken from there unless USER says otherwise.
+ */
+static const char *
+user_var(void)
+{
+	const char *u = getenv("USER");
+
+	return u != NULL && *u != '\0' ? "USER" : "AUTHENTICATED";
+}
+
 static void
 write_record(int dir, const char *what, const char *addr)
 {
@@ -52,7 +64,7 @@ write_record(int dir, const char *what, const char *addr)
 	const char *step;
 	size_t len;
 
-	take_value("USER", r.user, addr);
+	take_value(user_var(), r.user, addr);
 	take_value("DOMAIN", r.domain, addr);
 	len = record_encode(&r, content, sizeof(content));
 	if (clock_gettime(CLOCK_REALTIME, &now) != 0) {
