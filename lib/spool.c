@@ -43,7 +43,8 @@ spool_env_fd(void)
  * the only way into a 0700 spool.  A value that is not an open directory is
  * left alone and RELAY_CTRL_DIR is tried instead.  Returns a descriptor
  * the caller owns, or -1 with errno (0: no spool is configured, which
- * spool_strerror says) and in what the spool's name for a message.
+ * spool_strerror says) and in what the spool's name for a message; on
+ * success spool_what gives that name.
  */
 int
 spool_open(char *what, size_t whatsize)
@@ -61,19 +62,37 @@ spool_open(char *what, size_t whatsize)
 	}
 	dir = config_get("RELAY_CTRL_DIR");
 	if (dir == NULL || *dir == '\0') {
-		fmt_snprintf(what, whatsize, "the spool");
+		spool_what(what, whatsize);
 		errno = 0;
 		return -1;
 	}
 	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
 	if ((fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
 		return fd;
-	/* named only for the message: check pays for every instruction */
 	e = errno;
-	fmt_snprintf(what, whatsize, "%s (RELAY_CTRL_DIR)",
-	    visible(dir, shown, sizeof(shown)));
+	spool_what(what, whatsize);
 	errno = e;
 	return -1;
+}
+
+/*
+ * The spool's name for a message, as spool_open chose it: asked for only
+ * when there is something to say, since check pays for every instruction.
+ */
+void
+spool_what(char *what, size_t size)
+{
+	char shown[VISIBLE_SIZE];
+	const char *s = getenv("RELAY_CTRL_DIR_FD"), *dir;
+
+	dir = config_get("RELAY_CTRL_DIR");
+	if (s != NULL && dir_fd(s) >= 0)	/* digits only: no escaping */
+		fmt_snprintf(what, size, "RELAY_CTRL_DIR_FD=%s", s);
+	else if (dir == NULL || *dir == '\0')
+		fmt_snprintf(what, size, "the spool");
+	else
+		fmt_snprintf(what, size, "%s (RELAY_CTRL_DIR)",
+		    visible(dir, shown, sizeof(shown)));
 }
 
 /*

@@ -41,6 +41,7 @@ void record_warn(const char *entry, size_t len, const char *why, void *note);
 
 int spool_env_fd(void);
 int spool_open(char *what, size_t whatsize);
+void spool_what(char *what, size_t size);
 const char *spool_strerror(int e);
 int spool_open_admin(const char **path, const char *next);
 int spool_write(int dir, const char *name, const char *content, size_t len,

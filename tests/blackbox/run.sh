@@ -233,13 +233,13 @@ if [ "$(id -u)" = 0 ]; then
 	if mount -t tmpfs -o ro,size=64k tmpfs "$SPOOL" 2>/dev/null; then
 		run "${DIRV[@]}" "${A4[@]}" -- "$B/relay-ctrl-allow" "$RECORDER" "$REC" 0
 		umount "$SPOOL"
-		expect test $rc = 0 -a -s "$REC" -a -n "$(grep 'Read-only file system; continuing without relay' "$ERR")"
+		expect test $rc = 0 -a -s "$REC" -a -n "$(grep -F "record for 192.0.2.7 in $SPOOL (RELAY_CTRL_DIR): Read-only file system; continuing without relay" "$ERR")"
 	else
 		echo "SKIP: $current (no tmpfs mount here)"
 	fi
 else
 	run "${DIRV[@]}" "${A4[@]}" -- "$B/relay-ctrl-allow" "$RECORDER" "$REC" 0
-	expect test $rc = 0 -a -s "$REC" -a -n "$(grep 'Permission denied; continuing without relay' "$ERR")"
+	expect test $rc = 0 -a -s "$REC" -a -n "$(grep -F "record for 192.0.2.7 in $SPOOL (RELAY_CTRL_DIR): Permission denied; continuing without relay" "$ERR")"
 fi
 chmod 755 "$SPOOL"
 t "allow: ... and nothing left in the spool"
