@@ -252,6 +252,17 @@ assert rows[b"192.0.2.21"][5] == b"j\xc3\xbcrgen\xff", rows[b"192.0.2.21"]
 assert rows[b"192.0.2.23"][5] == b"\xc2\x9bevil"
 assert rows[b"192.0.2.20"][5] == b'q"uo\\te'
 PY
+t "status in every format escapes the bidirectional controls (U+202E, U+2066, U+200F, U+061C); --tsv gives the bytes back"
+clean_spool
+hand_record 192.0.2.24 'USER=a\342\200\256b\0DOMAIN=c\342\201\246d\342\200\217e\330\234f\0'
+status --tsv
+tsv=$(LC_ALL=C grep -c $'\xe2\x80\xae\|\xe2\x81\xa6\|\xe2\x80\x8f\|\xd8\x9c' "$OUT")
+tline=$(sed -n 2p "$OUT" | cut -f5,6)
+status --json
+json=$(cat "$OUT")
+status
+expect test "$tsv" = 0 -a "$tline" = "$(printf 'a\\xe2\\x80\\xaeb\tc\\xe2\\x81\\xa6d\\xe2\\x80\\x8fe\\xd8\\x9cf')" -a \
+    -n "$(printf '%s' "$json" | grep -F '"user":"a\u202eb"')" -a -n "$(printf '%s' "$json" | grep -F 'c\u2066d\u200fe\u061cf')" && printable "$OUT"
 t "status: a record over 1024 bytes is listed without USER, with a warning"
 clean_spool
 { printf 'USER=big\0'; head -c 4096 /dev/zero | tr '\0' A; } > "$SPOOL/192.0.2.30"
