@@ -32,9 +32,13 @@ judge(int dir, const char *addr, struct verdict *v)
 	struct reject_note note = { addr, "continuing" };
 	struct lookup *l = &v->look;
 
-	spool_lookup(dir, addr, &f, LOOK_FRESH, l, record_warn, &note);
+	spool_lookup(dir, addr, &f, LOOK_EXEC, l, record_warn, &note);
 	v->why = why[l->found];
-	if (l->found == REC_FOREIGN || l->found == REC_UNREADABLE)
+	if (f.now == (time_t)-1) {
+		warn("cannot read the clock for the record for %s: %s; "
+		    "continuing without relay", addr, strerror(l->err));
+		v->why = "no clock";
+	} else if (l->found == REC_FOREIGN || l->found == REC_UNREADABLE)
 		warn("cannot read record for %s: %s; continuing without relay",
 		    addr, lookup_why(l));
 	if (l->found != REC_FRESH)
@@ -57,17 +61,21 @@ log_exports(const char *addr, const char *rc, const struct record *r)
 	    visible(r->domain, shown[2], sizeof(shown[2])));
 }
 
-/* As setenv does: the first entry of that name is replaced, else added. */
+/*
+ * As setenv does: the first entry of that name is replaced, else added.
+ * The snapshot knows which entry that is: found by its address.
+ */
 static void
 put(char **vars, size_t *n, char *buf, const char *name, const char *value)
 {
+	const char *old = config_entry(name);
 	size_t i, len = strlen(name);
 
 	memcpy(buf, name, len);
 	buf[len] = '=';
 	strcpy(buf + len + 1, value);
-	for (i = 0; i < *n; i++)
-		if (strncmp(vars[i], buf, len + 1) == 0) {
+	for (i = 0; old != NULL && i < *n; i++)
+		if (vars[i] == old) {
 			vars[i] = buf;
 			return;
 		}
@@ -151,7 +159,8 @@ check_main(int argc, char **argv)
 		die_usage();
 	v.relay = 0;
 	v.why = "bad address";
-	if (getenv("RELAYCLIENT") != NULL) {
+	config_snapshot();
+	if (config_env("RELAYCLIENT") != NULL) {
 		spool_close(spool_env_fd());
 		if (config_get("RELAY_CTRL_LOG_IPS") != NULL)
 			info("RELAYCLIENT is already set; nothing changed");

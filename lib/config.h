@@ -8,6 +8,10 @@
 #define EXPIRY_DEFAULT 900
 #define CLOCK_SKEW_DEFAULT 60
 
+void config_snapshot(void);
+const char *config_env(const char *name);
+const char *config_entry(const char *name);
+void config_unset(const char *name);
 const char *config_get(const char *name);
 int parse_number(const char *s, long *out);
 void config_reset(void);

@@ -3,8 +3,14 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "address.h"
@@ -35,7 +41,7 @@ dir_fd(const char *s)
 int
 spool_env_fd(void)
 {
-	return dir_fd(getenv("RELAY_CTRL_DIR_FD"));
+	return dir_fd(config_env("RELAY_CTRL_DIR_FD"));
 }
 
 /*
@@ -53,7 +59,7 @@ spool_open(char *what, size_t whatsize)
 	const char *s, *dir;
 	int fd, e;
 
-	s = getenv("RELAY_CTRL_DIR_FD");
+	s = config_env("RELAY_CTRL_DIR_FD");
 	if (s != NULL) {
 		if ((fd = dir_fd(s)) >= 0)	/* one getenv is enough */
 			return fd;
@@ -83,7 +89,7 @@ void
 spool_what(char *what, size_t size)
 {
 	char shown[VISIBLE_SIZE];
-	const char *s = getenv("RELAY_CTRL_DIR_FD"), *dir;
+	const char *s = config_env("RELAY_CTRL_DIR_FD"), *dir;
 
 	dir = config_get("RELAY_CTRL_DIR");
 	if (s != NULL && dir_fd(s) >= 0)	/* digits only: no escaping */
@@ -215,25 +221,51 @@ read_entry(int fd, char buf[RECORD_FILE_MAX + 1])
 	return n;
 }
 
-static void
+/*
+ * The time by a system call: musl's time() first looks clock_gettime up in
+ * the vDSO, by name among its symbols, which costs check more (1,100
+ * instructions and two page faults) than the call it saves.
+ */
+static time_t
+clock_now(void)
+{
+	struct timespec ts;
+
+	if (syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts) != 0)
+		return (time_t)-1;
+	return ts.tv_sec;
+}
+
+/* 0, or -1 with errno when the clock cannot be read (f->now is then -1). */
+static int
 judge(struct lookup *l, struct freshness *f)
 {
 	time_t t = l->mtime.tv_sec;
 
 	if (f->expiry < 0) {
-		f->now = time(NULL);
+		if ((f->now = clock_now()) == (time_t)-1)
+			return -1;
 		spool_freshness(&f->expiry, &f->skew);
 	}
 	if (spool_fresh(t, f->now, f->expiry, f->skew))
 		l->found = REC_FRESH;
 	else
 		l->found = t > f->now ? REC_FUTURE : REC_STALE;
+	return 0;
 }
 
 static int
 wanted(const struct lookup *l, enum look want)
 {
-	return want == LOOK_ANY || (want == LOOK_FRESH && l->found == REC_FRESH);
+	return want == LOOK_ANY || ((want == LOOK_FRESH || want == LOOK_EXEC) &&
+	    l->found == REC_FRESH);
+}
+
+static void
+unreadable(struct lookup *l, int e)
+{
+	l->found = REC_UNREADABLE;
+	l->err = e;
 }
 
 static void
@@ -273,7 +305,10 @@ spool_lookup(int dir, const char *name, struct freshness *f, enum look want,
 		return;
 	}
 	l->mtime = st.st_mtim;
-	judge(l, f);
+	if (judge(l, f) != 0) {
+		unreadable(l, errno);
+		return;
+	}
 	if (!wanted(l, want))
 		return;
 	if ((fd = open_entry(dir, name, &st, 1)) < 0) {
@@ -293,7 +328,8 @@ spool_lookup(int dir, const char *name, struct freshness *f, enum look want,
 	l->mtime.tv_nsec = st.st_mtim.tv_nsec;
 	n = read_entry(fd, buf);
 	e = errno;
-	close(fd);
+	if (want != LOOK_EXEC)	/* check leaves it to the exec: a call fewer */
+		close(fd);
 	if (n < 0) {
 		l->found = REC_UNREADABLE;
 		l->err = e;
@@ -425,18 +461,19 @@ create_tmp(int dir, char *tmp, size_t size, const char *name)
 /*
  * Atomically replaces the record: a temporary file, written, mode fixed
  * whatever the umask, its time set from our clock (not the file server's),
- * closed, renamed over the record.  On failure nothing is left behind,
- * *step names what failed and errno says why.
+ * closed, renamed over the record (with !replace: linked to its name only
+ * where there is no record).  On failure nothing is left behind, *step
+ * names what failed and errno says why.
  */
-int
-spool_write(int dir, const char *name, const char *content, size_t len,
-    const struct timespec *now, const char **step)
+static int
+write_record(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now, const char **step, int replace)
 {
 	struct timespec times[2] = { *now, *now };
 	char tmp[TMP_NAME_SIZE];
 	int fd, e;
 
-	if (refresh_in_place(dir, name, content, len, now))
+	if (replace && refresh_in_place(dir, name, content, len, now))
 		return 0;
 	*step = "create a temporary file for";
 	fd = create_tmp(dir, tmp, sizeof(tmp), name);
@@ -455,15 +492,156 @@ spool_write(int dir, const char *name, const char *content, size_t len,
 		*step = "close";
 		e = errno;
 	}
-	if (*step == NULL && renameat(dir, tmp, dir, name) != 0) {
+	if (*step == NULL && replace && renameat(dir, tmp, dir, name) != 0) {
 		*step = "rename";
 		e = errno;
+	}
+	if (*step == NULL && !replace) {
+		/* a record that is there now is newer than ours: it stays */
+		if (linkat(dir, tmp, dir, name, 0) != 0 && errno != EEXIST) {
+			*step = "link";
+			e = errno;
+		}
+		unlinkat(dir, tmp, 0);
 	}
 	if (*step == NULL)
 		return 0;
 	unlinkat(dir, tmp, 0);
 	errno = e;
 	return -1;
+}
+
+/*
+ * The spool's lock.  age removes stale records with one unlink each, as
+ * relay-ctrl 3.2 did, but only while it holds an exclusive flock on the
+ * spool directory (applets/age.c); a writer holds the shared lock from its
+ * look at the record to its rename, so that no record age found stale can
+ * turn fresh before age's unlink.  flock belongs to the open file
+ * description, and RELAY_CTRL_DIR_FD is one description shared by every
+ * process chdir started, so the lock is taken on a new one.  Returns its
+ * descriptor, or SPOOL_AGE_BUSY while age holds the lock, or -1 where
+ * there is no lock to take (age then sets records aside, as it does
+ * wherever locks are not trusted).
+ */
+int
+spool_lock_shared(int dir)
+{
+	int fd, e;
+
+	fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+		if (errno == EINTR)
+			continue;
+		e = errno;
+		close(fd);
+		return e == EWOULDBLOCK ? SPOOL_AGE_BUSY : -1;
+	}
+	return fd;
+}
+
+/*
+ * After a write made while age held the lock: once age lets go, the record
+ * is written again if age removed it meanwhile, and never over a record
+ * that is there (another login's, as new as ours or newer).  Blocks.
+ */
+int
+spool_restore(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now)
+{
+	struct stat st;
+	const char *step;
+	int fd, r = 0;
+
+	fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_SH) != 0)
+		r = -1;
+	else if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+	    errno == ENOENT)
+		r = write_record(dir, name, content, len, now, &step, 0);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+#define RESTORE_TIMEOUT 600	/* s; an age stopped longer is not waited for */
+
+/* Closes every descriptor but fd: by close_range(2), else one by one. */
+static void
+keep_only(int fd)
+{
+	struct rlimit rl;
+	rlim_t i, max = 65536;
+	unsigned u = (unsigned)fd;
+
+	if ((fd == 0 || syscall(SYS_close_range, 0U, u - 1, 0U) == 0) &&
+	    syscall(SYS_close_range, u + 1, ~0U, 0U) == 0)
+		return;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < max)
+		max = rl.rlim_cur;
+	for (i = 0; i < max; i++)
+		if (i != (rlim_t)fd)
+			close((int)i);
+}
+
+/*
+ * The wait for age runs in a process of its own, detached, holding none of
+ * the login's descriptors, so that the login goes on at once.
+ */
+/*
+ * fork(2) by its system call: musl's fork() takes and resets the locks of
+ * a threaded program (1.2 KiB of code), and relayctl has one thread.
+ */
+static pid_t
+fork_plain(void)
+{
+	return (pid_t)syscall(SYS_clone, SIGCHLD, 0L, 0L, 0L, 0L);
+}
+
+static void
+restore_later(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now)
+{
+	pid_t pid = fork_plain();
+
+	if (pid < 0) {
+		warn("cannot start a process to write record for %s again "
+		    "after age: %s; if age removed it just now, relaying waits "
+		    "for the next login", name, strerror(errno));
+		return;
+	}
+	if (pid > 0) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return;
+	}
+	if (fork_plain() != 0)
+		_exit(0);
+	setsid();
+	keep_only(dir);
+	signal(SIGALRM, SIG_DFL);
+	alarm(RESTORE_TIMEOUT);
+	_exit(spool_restore(dir, name, content, len, now) == 0 ? 0 : 1);
+}
+
+/*
+ * Under the spool's shared lock; while age holds the lock, written anyway,
+ * and written again after age if age removed it meanwhile.
+ */
+int
+spool_write(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now, const char **step)
+{
+	int lock, r;
+
+	lock = spool_lock_shared(dir);
+	r = write_record(dir, name, content, len, now, step, 1);
+	if (lock >= 0)
+		close(lock);
+	else if (lock == SPOOL_AGE_BUSY && r == 0)
+		restore_later(dir, name, content, len, now);
+	return r;
 }
 
 /* What may be exported: at most 255 bytes, no control character. */
@@ -592,7 +770,7 @@ spool_close(int dir)
 {
 	if (dir >= 0)
 		close(dir);
-	unsetenv("RELAY_CTRL_DIR_FD");
+	config_unset("RELAY_CTRL_DIR_FD");
 }
 
 const char *

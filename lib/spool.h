@@ -44,6 +44,11 @@ int spool_open(char *what, size_t whatsize);
 void spool_what(char *what, size_t size);
 const char *spool_strerror(int e);
 int spool_open_admin(const char **path, const char *next);
+#define SPOOL_AGE_BUSY (-2)	/* spool_lock_shared: age holds the lock */
+
+int spool_lock_shared(int dir);
+int spool_restore(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now);
 int spool_write(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now, const char **step);
 void spool_close(int dir);
@@ -60,10 +65,17 @@ enum found {
 	REC_FRESH,
 };
 
-/* What is exported is read from: no record (policy), a fresh one, any. */
-enum look { LOOK_TIME, LOOK_FRESH, LOOK_ANY };
+/*
+ * What is exported is read from: no record (policy), a fresh one, any;
+ * LOOK_EXEC is LOOK_FRESH for a process about to exec (check): the
+ * record's descriptor, close-on-exec, is left open.
+ */
+enum look { LOOK_TIME, LOOK_FRESH, LOOK_ANY, LOOK_EXEC };
 
-/* expiry < 0: read now, expiry and skew at the first record found. */
+/*
+ * expiry < 0: read now, expiry and skew at the first record found; a clock
+ * that cannot be read leaves now at -1 and the record REC_UNREADABLE.
+ */
 struct freshness {
 	time_t now;
 	long expiry, skew;

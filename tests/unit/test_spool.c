@@ -489,10 +489,10 @@ static void
 test_write_faults_leave_nothing(void **state)
 {
 	(void)state;
-	/* no old record: the first openat is the temporary file's */
-	write_fails(W_OPENAT, 0, EACCES, "create a temporary file for");
-	write_fails(W_OPENAT, 0, EROFS, "create a temporary file for");
-	write_fails(W_OPENAT, 0, EMFILE, "create a temporary file for");
+	/* openat #1 is the spool's lock; no old record: #2 is the temporary file's */
+	write_fails(W_OPENAT, 1, EACCES, "create a temporary file for");
+	write_fails(W_OPENAT, 1, EROFS, "create a temporary file for");
+	write_fails(W_OPENAT, 1, EMFILE, "create a temporary file for");
 	write_fails(W_WRITE, 0, ENOSPC, "write");
 	write_fails(W_WRITE, 0, EDQUOT, "write");
 	write_fails(W_FCHMOD, 0, EPERM, "set the mode of");
