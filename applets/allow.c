@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "../lib/address.h"
+#include "../lib/escape.h"
 #include "../lib/exec.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
@@ -55,13 +56,14 @@ user_var(void)
 }
 
 static void
-write_record(int dir, const char *what, const char *addr)
+write_record(int dir, const char *addr)
 {
-	char content[RECORD_FILE_MAX];
+	char content[RECORD_FILE_MAX], what[256];
 	struct record r = { "", "" };
 	struct timespec now;
 	const char *step;
 	size_t len;
+	int e;
 
 	take_value(user_var(), r.user, addr);
 	take_value("DOMAIN", r.domain, addr);
@@ -71,9 +73,12 @@ write_record(int dir, const char *what, const char *addr)
 		    "continuing without relay", addr, strerror(errno));
 		return;
 	}
-	if (spool_write(dir, addr, content, len, &now, &step) != 0)
+	if (spool_write(dir, addr, content, len, &now, &step) != 0) {
+		e = errno;
+		spool_what(what, sizeof(what));
 		warn("cannot %s record for %s in %s: %s; continuing without "
-		    "relay", step, addr, what, strerror(errno));
+		    "relay", step, addr, what, strerror(e));
+	}
 }
 
 /* Every failure here is a warning: the login goes on, without relaying. */
@@ -98,7 +103,7 @@ allow(void)
 		spool_close(-1);
 		return;
 	}
-	write_record(dir, what, addr);
+	write_record(dir, addr);
 	spool_close(dir);
 }
 

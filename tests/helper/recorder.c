@@ -1,13 +1,23 @@
 /*
- * Test helper: the "next program" in black-box tests.  Writes to the file
- * named by argv[1] the argv, cwd, open descriptors and environment it was
- * started with, then exits with argv[2] (default 0).
+ * The one "next program" of the tests (black-box, hostile corpus, install):
+ * writes to the file named by argv[1] the argv, cwd, open descriptors and
+ * environment it was started with, one "argv[N]=", "cwd=", "fd=N KIND" or
+ * "env=" line each, then exits with argv[2] as a number (0 if it is none).
+ * A backslash and a newline in a value are written as \\ and \n, so that
+ * hostile values come back byte for byte; it writes nothing to fds 0-2.
+ * For the hostile corpus also "fdid=N DEV INO TYPE" (TYPE: st_mode &
+ * S_IFMT in octal) for each descriptor and "sigign=N" for each signal it
+ * started with ignored; it first lifts the soft file-size and descriptor
+ * limits a test may have set for the program before it, so that it can
+ * still write its file.
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,28 +43,76 @@ kind(int fd)
 	return "other";
 }
 
+static void
+lift(int resource)
+{
+	struct rlimit rl;
+
+	if (getrlimit(resource, &rl) == 0 && rl.rlim_cur != rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(resource, &rl);
+	}
+}
+
+static void
+identity(FILE *f, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0)
+		fprintf(f, "fdid=%d %llu %llu %o\n", fd,
+		    (unsigned long long)st.st_dev,
+		    (unsigned long long)st.st_ino,
+		    (unsigned)(st.st_mode & S_IFMT));
+}
+
+static void
+line(FILE *f, const char *tag, const char *v)
+{
+	fputs(tag, f);
+	for (; *v; v++)
+		if (*v == '\\')
+			fputs("\\\\", f);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			putc(*v, f);
+	putc('\n', f);
+}
+
 int
 main(int argc, char **argv)
 {
-	char cwd[PATH_MAX];
+	char cwd[PATH_MAX], tag[32];
 	int open_fds[1024], n = 0, fd, i;
+	struct sigaction sa;
 	FILE *f;
 
 	/* before this program opens anything of its own */
 	for (fd = 0; fd < 1024; fd++)
 		if (fcntl(fd, F_GETFD) != -1)
 			open_fds[n++] = fd;
+	lift(RLIMIT_FSIZE);
+	lift(RLIMIT_NOFILE);
 	if (argc < 2)
 		return 99;
-	if ((f = fopen(argv[1], "w")) == NULL)
+	if ((fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) < 0 || (f = fdopen(fd, "w")) == NULL)
 		return 98;
-	for (i = 0; i < argc; i++)
-		fprintf(f, "argv[%d]=%s\n", i, argv[i]);
-	fprintf(f, "cwd=%s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	for (i = 0; i < argc; i++) {
+		snprintf(tag, sizeof(tag), "argv[%d]=", i);
+		line(f, tag, argv[i]);
+	}
+	line(f, "cwd=", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
 	for (i = 0; i < n; i++)
 		fprintf(f, "fd=%d %s\n", open_fds[i], kind(open_fds[i]));
+	for (i = 0; i < n; i++)
+		identity(f, open_fds[i]);
+	for (i = 1; i < NSIG; i++)
+		if (sigaction(i, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			fprintf(f, "sigign=%d\n", i);
 	for (i = 0; environ[i]; i++)
-		fprintf(f, "env=%s\n", environ[i]);
+		line(f, "env=", environ[i]);
 	if (fclose(f) != 0)
 		return 97;
 	return argc > 2 ? atoi(argv[2]) : 0;

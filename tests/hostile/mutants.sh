@@ -9,21 +9,20 @@ set -u
 cd "$(dirname "$0")/../.." || exit 111
 W=$(mktemp -d /tmp/relayctl-mutants.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-make -s build/hostile/recorder 2>/dev/null ||
-    gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -static \
-    -o build/hostile/recorder tests/hostile/recorder.c
-make -s build/recorder 2>/dev/null
+make -s build/recorder || exit 111
 
 # One mutant a line: NAME @@ FILE @@ code to remove @@ what stands in its
 # place.  The code to remove must occur exactly once; {NL} and {TAB} in
-# either stand for a newline and a tab.
+# either stand for a newline and a tab.  Several changes to one file, where
+# a check stands in two places, are separated by %% on both sides.
 mutants=()
 while IFS= read -r line; do
 	case $line in '#'* | '') continue ;; esac
 	mutants+=("$line")
 done <<'MUTANTS'
 # SPEC 5: never follow a symlink
-nofollow@@lib/spool.c@@O_RDONLY | O_NOFOLLOW | O_NONBLOCK@@O_RDONLY | O_NONBLOCK
+# (either of fstatat's AT_SYMLINK_NOFOLLOW and O_NOFOLLOW stops a link)
+nofollow@@lib/spool.c@@O_RDONLY | O_NOFOLLOW | O_NONBLOCK%%fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {@@O_RDONLY | O_NONBLOCK%%fstatat(dir, name, &st, 0) != 0) {
 # only USER and DOMAIN from a record
 allowlist@@lib/spool.c@@if (len < klen || memcmp(entry, key, klen) != 0)@@if (len < klen)
 # records are named by the canonical address only
@@ -69,7 +68,7 @@ suites() {
 	local d=$1 t
 	(cd "$d" && musl-gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
 	    -static -o relayctl relayctl.c applets/*.c lib/*.c) || return 1
-	python3 tests/hostile/run.py "$d/relayctl" build/hostile/recorder \
+	python3 tests/hostile/run.py "$d/relayctl" build/recorder \
 	    >"$d/hostile.out" 2>&1
 	grep '^FAIL' "$d/hostile.out" | awk '{ print $2 }' | sort -u >"$d/hostile.fail"
 	: >"$d/fuzz.fail"
@@ -106,11 +105,15 @@ for m in "${mutants[@]}"; do
 import os, sys
 p = sys.argv[1]
 s = open(p).read()
-old = os.environ["OLD"].replace("{NL}", "\n").replace("{TAB}", "\t")
-new = os.environ["NEW"].replace("{NL}", "\n").replace("{TAB}", "\t")
-if s.count(old) != 1:
-    sys.exit("mutant: the code to remove is not in " + p + " exactly once")
-open(p, "w").write(s.replace(old, new))
+def text(v):
+    return v.replace("{NL}", "\n").replace("{TAB}", "\t")
+for old, new in zip(os.environ["OLD"].split("%%"),
+                    os.environ["NEW"].split("%%")):
+    old, new = text(old), text(new)
+    if s.count(old) != 1:
+        sys.exit("mutant: the code to remove is not in " + p + " exactly once")
+    s = s.replace(old, new)
+open(p, "w").write(s)
 ' "$M/$file"; then
 		echo "$name: cannot be made (the code changed?): update tests/hostile/mutants.sh"
 		missed=$((missed + 1))
