@@ -6,40 +6,10 @@
 
 #include "../lib/address.h"
 #include "../lib/exec.h"
+#include "../lib/key.h"
+#include "../lib/login.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
-
-/*
- * In a Courier authlib chain every module runs, logged in or not; only
- * AUTHENTICATED says the login succeeded.  Elsewhere (checkpassword,
- * pop3front-auth, Dovecot post-login) being run at all means success.
- */
-static int
-logged_in(void)
-{
-	const char *a;
-
-	if (getenv("AUTHUSER") == NULL || getenv("AUTHARGV0") == NULL)
-		return 1;
-	a = getenv("AUTHENTICATED");
-	return a != NULL && *a != '\0';
-}
-
-static void
-take_value(const char *var, char *dst, const char *addr)
-{
-	const char *v = getenv(var);
-
-	dst[0] = '\0';
-	if (v == NULL || *v == '\0')
-		return;
-	if (!record_value_ok(v, strlen(v))) {
-		warn("%s for %s is longer than 255 bytes or holds a control "
-		    "character; it is left out of the record", var, addr);
-		return;
-	}
-	strcpy(dst, v);
-}
 
 static void
 write_record(int dir, const char *what, const char *addr)
@@ -50,8 +20,7 @@ write_record(int dir, const char *what, const char *addr)
 	const char *step;
 	size_t len;
 
-	take_value("USER", r.user, addr);
-	take_value("DOMAIN", r.domain, addr);
+	login_values(&r, addr);
 	len = record_encode(&r, content, sizeof(content));
 	if (clock_gettime(CLOCK_REALTIME, &now) != 0) {
 		warn("cannot read the clock for the record for %s: %s; "
@@ -89,16 +58,37 @@ allow(void)
 	spool_close(dir);
 }
 
+/*
+ * The secret's descriptor (RELAY_CTRL_KEY_FD, from chdir) goes on only to
+ * relayctl's send, which signs with it; every other program loses it.
+ */
+static int
+runs_send(char **next)
+{
+	const char *base;
+
+	if (next[0] == NULL)
+		return 0;
+	base = strrchr(next[0], '/');
+	base = base ? base + 1 : next[0];
+	return strcmp(base, "relay-ctrl-send") == 0 ||
+	    strcmp(base, "relayctl-send") == 0 ||
+	    (strcmp(base, "relayctl") == 0 && next[1] != NULL &&
+	    strcmp(next[1], "send") == 0);
+}
+
 int
 allow_main(int argc, char **argv)
 {
 	char **next = chain_args(argv);
 
 	(void)argc;
-	if (logged_in())
+	if (login_succeeded())
 		allow();
 	else
 		spool_close(spool_env_fd());
+	if (!runs_send(next))
+		key_close();
 	if (next[0] == NULL)
 		return 0;
 	xexec(next);
