@@ -122,7 +122,8 @@ build(struct round *w, struct job *j)
 	    sizeof(w->pkt));
 	if (w->len == 0) {
 		warn("USER and DOMAIN of %s do not fit in a packet (USER at "
-		    "most 250 bytes, DOMAIN 248); they are not sent", j->addr);
+		    "most 250 bytes, DOMAIN 248, about 420 together); they are not "
+		    "sent", j->addr);
 		p.rec.user[0] = p.rec.domain[0] = '\0';
 		w->len = packet_encode(&p, j->key.bytes, j->key.len, w->pkt,
 		    sizeof(w->pkt));
