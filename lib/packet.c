@@ -90,7 +90,7 @@ read_stamp(const unsigned char *s, size_t len, struct packet *p)
 
 	if (len > STAMP_MAX)
 		return "its TIMESTAMP is too long";
-	for (i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+	for (i = 0; i < len && i < 12 && s[i] >= '0' && s[i] <= '9'; i++)
 		sec = sec * 10 + (s[i] - '0');
 	if (i == 0 || i > 11)
 		return "its TIMESTAMP is not decimal seconds";
