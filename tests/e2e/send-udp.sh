@@ -362,6 +362,20 @@ expect "record 192.0.2.11 on B" "$(on_b_spool 192.0.2.11)" yes
 expect "relay from 192.0.2.11 through B" "$(rcpt 192.0.2.11 smtp 192.0.2.2)" 250
 end
 
+begin "relayctl's send without a secret speaks relay-ctrl 3.2's format to its receiver"
+nsenter -t "$PB" -n -- python3 "$TOOL" legacy-udp 192.0.2.2 8812 "$T/legacy.got" \
+    </dev/null >/dev/null 2>"$T/legacy-udp.log" &
+PID[legacy]=$!
+sleep 0.3
+send_a RELAY_CTRL_REMOTES=192.0.2.2:8812 RELAY_CTRL_TRIES=2 TCPREMOTEIP=192.0.2.40
+expect "relay-ctrl 3.2's receiver got 192.0.2.40" "$(wait_log legacy.got '^192\.0\.2\.40$')" yes
+expect "what it got" "$(cat "$T/legacy.got" 2>/dev/null)" 192.0.2.40
+sleep 2.5
+expect "send's warnings about it" "$(grep -c '192.0.2.2:8812' "$T/send-a.log")" 0
+send_a RELAY_CTRL_REMOTES=192.0.2.2:8812 TCPREMOTEIP=2001:db8::40
+expect "an IPv6 client in that format" "$(wait_log send-a.log 'holds only IPv4 addresses, and no secret is configured')" yes
+end
+
 begin "a replayed packet cannot bring back a revoked relay, nor move a record back in time"
 p=$(packet 192.0.2.30 now USER=carol)
 expect "first answer" "$(dgram 192.0.2.1 "$p")" response

@@ -9,6 +9,9 @@ not copied here.  Used by tests/e2e/send-udp.sh and tests/hostile/udp.py:
       repeats the request's TIMESTAMP and address), or "other HEX"
   udptool.py pop3wait SRC HOST PORT USER PASS -> "ok SECONDS" or "fail
       SECONDS": from connect to the server's end of the connection
+  udptool.py legacy-udp ADDR PORT OUTFILE  -> a stand-in for relay-ctrl
+      3.2's receiver, as its source reads: each request's text appended to
+      OUTFILE, answered with the byte 0x01 (until killed)
 STAMP "now", "now+N" and "now-N" are this host's clock.
 """
 import hashlib
@@ -113,6 +116,24 @@ def pop3wait(src, host, port, user, password):
     return "%s %.3f" % ("ok" if ok else "fail", time.monotonic() - start)
 
 
+def legacy_udp(addr, port, outfile):
+    """relay-ctrl-udp.c 3.2: strip ::ffff:, digits and dots only, at most
+    16 bytes, touch the file, answer 1 to the source."""
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind((addr, int(port)))
+    while True:
+        data, src = s.recvfrom(511)
+        text = data.decode("latin-1")
+        if text.startswith("::ffff:"):
+            text = text[7:]
+        if len(text) > 16 or any(c not in "0123456789." for c in text):
+            continue
+        with open(outfile, "a") as f:
+            f.write(text + "\n")
+        s.sendto(b"\1", src)
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "packet":
@@ -120,6 +141,8 @@ def main(argv):
     elif cmd == "send":
         print(send(args[0], args[1], args[2], bytes.fromhex(args[3]),
                    args[4] if len(args) > 4 else None))
+    elif cmd == "legacy-udp":
+        legacy_udp(*args)
     elif cmd == "pop3wait":
         print(pop3wait(*args))
     else:
