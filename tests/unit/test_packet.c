@@ -34,7 +34,8 @@ b_item(struct b *b, int type, const void *data, size_t len)
 {
 	b->buf[b->n++] = (unsigned char)type;
 	b->buf[b->n++] = (unsigned char)len;
-	memcpy(b->buf + b->n, data, len);
+	if (len > 0)
+		memcpy(b->buf + b->n, data, len);
 	b->n += len;
 }
 
