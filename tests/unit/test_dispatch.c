@@ -32,7 +32,9 @@ STUB(check)
 STUB(chdir)
 STUB(policy)
 STUB(revoke)
+STUB(send)
 STUB(status)
+STUB(udp)
 
 static int
 run_as(char *argv0, char *arg1, char *arg2)
@@ -59,7 +61,8 @@ static void
 test_names(void **state)
 {
 	static const char *names[] = {
-		"age", "allow", "check", "chdir", "policy", "revoke", "status"
+		"age", "allow", "check", "chdir", "policy", "revoke", "send",
+		"status", "udp"
 	};
 	char a[64], b[64];
 	size_t i;
