@@ -4,11 +4,19 @@ SRCS = relayctl.c $(wildcard applets/*.c) $(wildcard lib/*.c)
 HDRS = $(wildcard lib/*.h)
 WARN = -Wall -Wextra -Werror
 DEFS = -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE
+# The shipped binary is linked with musl (Debian: musl-tools); without
+# musl-gcc it is linked with the static C library the compiler has, and
+# the build says so.  LIBC names it for "make" and "relayctl --version".
 MUSL := $(shell command -v musl-gcc 2>/dev/null)
 ifeq ($(MUSL),)
 STATIC_CC = $(or $(filter-out cc,$(CC)),gcc)
+LIBC := $(shell printf '\043include <stdio.h>\n\043ifdef __GLIBC__\nglibc\n\043endif\n' | \
+	$(STATIC_CC) -E -P -x c - 2>/dev/null | grep -x glibc || \
+	{ $(STATIC_CC) -dumpmachine 2>/dev/null | grep -q musl && echo musl; } || \
+	echo "the C library of $(STATIC_CC)")
 else
 STATIC_CC = musl-gcc
+LIBC = musl
 endif
 CFLAGS = -std=c11 -O2 $(WARN) $(DEFS)
 # The shipped binary is built for size: exec maps it for every SMTP
@@ -22,8 +30,25 @@ HOSTCC = gcc
 
 all: relayctl
 
-relayctl: $(SRCS) $(HDRS) Makefile
-	$(STATIC_CC) $(CFLAGS) $(SIZE_CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
+relayctl: $(SRCS) $(HDRS) Makefile build/cc.stamp
+	$(STATIC_CC) $(CFLAGS) $(SIZE_CFLAGS) $(LDFLAGS) \
+		-DRELAYCTL_LIBC='"$(LIBC), static"' -o $@ $(SRCS)
+	@echo "relayctl: built with $(LIBC), static, $$(wc -c <$@) bytes"
+ifeq ($(MUSL),)
+	@echo "relayctl: note: musl-gcc not found (Debian: apt-get install" \
+		"musl-tools); this $(LIBC) build is larger and starts slower for" \
+		"every SMTP connection than the musl build bench/RESULTS.md measures"
+endif
+
+# The compiler's path, version and C library: rewritten only when they
+# change, so that a new compiler (musl-tools installed after a glibc
+# build) rebuilds relayctl.
+build/cc.stamp: FORCE
+	@mkdir -p $(@D)
+	@{ command -v $(STATIC_CC) || echo "$(STATIC_CC): not found"; \
+		$(STATIC_CC) --version 2>&1; echo "libc: $(LIBC)"; } >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+FORCE:
 
 # --- tests -----------------------------------------------------------------
 # build/ holds everything that is not the shipped binary.
@@ -99,4 +124,4 @@ install: relayctl
 clean:
 	rm -rf relayctl build
 
-.PHONY: all deps unit blackbox sanitize check e2e fuzz bench clean install
+.PHONY: FORCE all deps unit blackbox sanitize check e2e fuzz bench clean install

@@ -6,6 +6,15 @@
 #include "lib/msg.h"
 
 #define VERSION "1.0.0"
+/* The C library linked in: the Makefile names it for the shipped binary,
+ * since musl defines no macro that says so. */
+#ifndef RELAYCTL_LIBC
+#ifdef __GLIBC__
+#define RELAYCTL_LIBC "glibc"
+#else
+#define RELAYCTL_LIBC "unknown C library"
+#endif
+#endif
 
 int age_main(int argc, char **argv);
 int allow_main(int argc, char **argv);
@@ -127,7 +136,7 @@ multiplex(int argc, char **argv)
 	if (strcmp(argv[1], "--list") == 0)
 		return list();
 	if (strcmp(argv[1], "--version") == 0) {
-		fmt_fprintf(stdout, "relayctl %s\n", VERSION);
+		fmt_fprintf(stdout, "relayctl %s (%s)\n", VERSION, RELAYCTL_LIBC);
 		return flush_stdout();
 	}
 	if ((a = find(argv[1])) == NULL)

@@ -20,7 +20,7 @@ struct age {
 	long expiry, skew;
 	int verbose, dry_run, failed;
 	unsigned long records, temps;
-	char aside[32];		/* our set-aside prefix, ".age.PID.", by sweep() */
+	char aside[TMP_PREFIX_SIZE];	/* ".age.PID.HOST.", by sweep() */
 	size_t asidelen;
 };
 
@@ -45,13 +45,6 @@ parse_options(char **argv, struct age *a)
 			return -1;
 	}
 	return argv[i] == NULL ? 0 : -1;
-}
-
-static int
-is_temp_name(const char *name)
-{
-	return strncmp(name, TMP_ALLOW, sizeof(TMP_ALLOW) - 1) == 0 ||
-	    strncmp(name, TMP_AGE, sizeof(TMP_AGE) - 1) == 0;
 }
 
 static int
@@ -86,7 +79,7 @@ failed(struct age *a, const char *what, const char *name)
 static void
 remove_record(struct age *a, const char *name)
 {
-	char aside[80];
+	char aside[TMP_NAME_SIZE];
 	struct stat st;
 
 	fmt_snprintf(aside, sizeof(aside), "%s%.45s", a->aside, name);
@@ -123,7 +116,7 @@ consider(struct age *a, const char *name)
 	struct stat st;
 	int record = addr_is_name(name);
 
-	if (!record && (!is_temp_name(name) || is_own_aside(a, name)))
+	if (!record && (!spool_tmp_name_ok(name) || is_own_aside(a, name)))
 		return;
 	if (fstatat(a->dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 	    !stale(a, &st))
@@ -145,8 +138,7 @@ sweep(struct age *a)
 	DIR *dp;
 
 	/* getpid(2) once, not once per stale record: musl does not cache it */
-	a->asidelen = (size_t)fmt_snprintf(a->aside, sizeof(a->aside),
-	    TMP_AGE "%ld.", (long)getpid());
+	a->asidelen = spool_tmp_prefix(a->aside, sizeof(a->aside), TMP_AGE);
 	if ((dp = fdopendir(a->dir)) == NULL)
 		return -1;
 	errno = 0;

@@ -1,5 +1,6 @@
 /* After a successful login, record the client's address in the spool, then run the next program; see relay-ctrl-allow(8). */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -59,6 +60,22 @@ allow(void)
 }
 
 /*
+ * Under a file-size limit (ulimit -f, softlimit -f, LimitFSIZE=) a write
+ * past it raises SIGXFSZ, whose default kills allow before the login goes
+ * on; ignored, the write fails with EFBIG, which is one more warning.  The
+ * next program gets the disposition we were given.
+ */
+static void
+ignore_sigxfsz(struct sigaction *old)
+{
+	struct sigaction ign;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGXFSZ, &ign, old);
+}
+
+/*
  * The secret's descriptor (RELAY_CTRL_KEY_FD, from chdir) goes on only to
  * relayctl's send, which signs with it; every other program loses it.
  */
@@ -81,8 +98,10 @@ int
 allow_main(int argc, char **argv)
 {
 	char **next = chain_args(argv);
+	struct sigaction xfsz;
 
 	(void)argc;
+	ignore_sigxfsz(&xfsz);
 	if (login_succeeded())
 		allow();
 	else
@@ -91,5 +110,6 @@ allow_main(int argc, char **argv)
 		key_close();
 	if (next[0] == NULL)
 		return 0;
+	sigaction(SIGXFSZ, &xfsz, NULL);
 	xexec(next);
 }

@@ -192,7 +192,9 @@ policy_decide(struct policy *p, const struct req *r, char name[ADDR_NAME_SIZE],
 
 /*
  * The next line, without its newline, at *line.  A line is handed out
- * from the buffer, so it stays valid until the next call.
+ * from the buffer, so it stays valid until the next call.  The limit
+ * counts the line without the CR that policy_feed cuts, so one byte more
+ * may wait for its newline.
  */
 static enum got
 next_line(struct input *in, const char **line, size_t *len)
@@ -206,9 +208,12 @@ next_line(struct input *in, const char **line, size_t *len)
 			*line = in->buf + in->start;
 			*len = (size_t)(nl - *line);
 			in->start += *len + 1;
-			return *len > POLICY_LINE_MAX ? GOT_TOO_LONG : GOT_LINE;
+			return *len - (*len > 0 && nl[-1] == '\r') >
+			    POLICY_LINE_MAX ? GOT_TOO_LONG : GOT_LINE;
 		}
-		if (in->end - in->start > POLICY_LINE_MAX)
+		if (in->end - in->start > POLICY_LINE_MAX + 1 ||
+		    (in->end - in->start == POLICY_LINE_MAX + 1 &&
+		    in->buf[in->end - 1] != '\r'))
 			return GOT_TOO_LONG;
 		if (in->start > 0) {
 			memmove(in->buf, in->buf + in->start,

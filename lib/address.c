@@ -125,12 +125,13 @@ addr_canon(const char *text, char name[ADDR_NAME_SIZE])
 /*
  * ucspi-tcp sets PROTO=TCP and TCPREMOTEIP, ucspi-tcp6 PROTO=TCP6 and
  * TCP6REMOTEIP, ucspi-ssl PROTO=SSL and SSLREMOTEIP; Dovecot sets IP.
- * A PROTO that is not a short word names no variable.
+ * A PROTO that is not a short word names no variable.  *var names the
+ * variable read, as it is spelt (TCP6REMOTEIP), for messages.
  */
 const char *
 addr_from_env(const char **var)
 {
-	char key[32];
+	static char key[32];
 	const char *proto, *v;
 	size_t i;
 
@@ -145,7 +146,7 @@ addr_from_env(const char **var)
 			memcpy(key + i, "REMOTEIP", sizeof("REMOTEIP"));
 			if ((v = getenv(key)) != NULL) {
 				if (var)
-					*var = "${PROTO}REMOTEIP";
+					*var = key;
 				return v;
 			}
 		}

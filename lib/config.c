@@ -49,8 +49,9 @@ open_confdir(void)
 }
 
 /*
- * envdir's rules: the first line, NUL read as newline, trailing blanks cut;
- * an empty file unsets.  A file that is not regular (a FIFO, a directory)
+ * envdir(8)'s rules, in its order: the first line, its trailing spaces and
+ * tabs cut, then each NUL in it turned into a newline; an empty file
+ * unsets (a file holding only a newline sets the empty value).  A file that is not regular (a FIFO, a directory)
  * is ignored rather than read, so that a mistake there cannot hang mail.
  * Not inlined into read_value: its 4 KiB buffer would then sit in the
  * frame of every lookup, most of which find no file, and a frame that deep
@@ -63,20 +64,25 @@ first_line(int fd)
 	struct stat st;
 	ssize_t n;
 	size_t len;
+	char *p;
 
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return NULL;
 	}
-	n = read(fd, buf, CONFIG_VALUE_MAX);
+	do
+		n = read(fd, buf, CONFIG_VALUE_MAX);
+	while (n < 0 && errno == EINTR);
 	close(fd);
 	if (n <= 0)
 		return NULL;
-	for (len = 0; len < (size_t)n && buf[len] != '\n' && buf[len] != '\0';)
+	for (len = 0; len < (size_t)n && buf[len] != '\n';)
 		len++;
 	while (len > 0 && (buf[len - 1] == ' ' || buf[len - 1] == '\t'))
 		len--;
 	buf[len] = '\0';
+	for (p = buf; (p = memchr(p, '\0', len - (size_t)(p - buf))) != NULL;)
+		*p++ = '\n';
 	return strdup(buf);
 }
 

@@ -37,10 +37,22 @@ take_value(const char *var, char *dst, const char *addr)
 	strcpy(dst, v);
 }
 
+/*
+ * Courier 5's login programs set AUTHENTICATED to the login name and no
+ * USER: the name is taken from there unless USER says otherwise.
+ */
+static const char *
+user_var(void)
+{
+	const char *u = getenv("USER");
+
+	return u != NULL && *u != '\0' ? "USER" : "AUTHENTICATED";
+}
+
 /* USER and DOMAIN as a record may hold them; the others are left out. */
 void
 login_values(struct record *r, const char *addr)
 {
-	take_value("USER", r->user, addr);
+	take_value(user_var(), r->user, addr);
 	take_value("DOMAIN", r->domain, addr);
 }

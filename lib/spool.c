@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "address.h"
 #include "config.h"
 #include "fmt.h"
 #include "msg.h"
@@ -81,7 +82,9 @@ spool_open(char *what, size_t whatsize)
 		errno = 0;
 		return -1;
 	}
-	fmt_snprintf(what, whatsize, "%.200s (RELAY_CTRL_DIR)", dir);
+	/* a value from envdir may hold a newline (its NUL): one log line */
+	fmt_snprintf(what, whatsize, "%s (RELAY_CTRL_DIR)",
+	    visible(dir, shown, sizeof(shown)));
 	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
 	return openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
@@ -94,6 +97,7 @@ spool_open(char *what, size_t whatsize)
 int
 spool_open_admin(const char **path, const char *next)
 {
+	char shown[VISIBLE_SIZE];
 	const char *conf, *dir = config_get("RELAY_CTRL_DIR");
 	int fd;
 
@@ -101,15 +105,16 @@ spool_open_admin(const char **path, const char *next)
 	if (dir == NULL || *dir == '\0') {
 		conf = getenv("RELAY_CTRL_CONFIG");
 		fatal("RELAY_CTRL_DIR is set neither in the environment nor in "
-		    "the config directory %.200s (RELAY_CTRL_CONFIG); %s",
-		    conf != NULL && *conf != '\0' ? conf : CONFIG_DIR_DEFAULT,
-		    next);
+		    "the config directory %s (RELAY_CTRL_CONFIG); %s",
+		    visible(conf != NULL && *conf != '\0' ? conf :
+		    CONFIG_DIR_DEFAULT, shown, sizeof(shown)), next);
 		return -1;
 	}
 	fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		fatal("cannot open spool directory %.200s (RELAY_CTRL_DIR): "
-		    "%s; %s", dir, strerror(errno), next);
+		fatal("cannot open spool directory %s (RELAY_CTRL_DIR): "
+		    "%s; %s", visible(dir, shown, sizeof(shown)),
+		    strerror(errno), next);
 	return fd;
 }
 
@@ -167,25 +172,38 @@ same_file(const struct stat *a, const struct stat *b)
  * A repeated login with the same content only needs a new time: no new
  * inode, no journal write.  The name is looked up again afterwards: if age
  * set the record aside meanwhile, the caller rewrites it.  Any doubt (not
- * ours to touch, other content, wrong mode) means "rewrite".
+ * ours to touch, other content, wrong mode) means "rewrite".  futimens
+ * re-dates the inode, not the name: a second link (another address, or a
+ * file outside the spool) or a file someone else owns would be re-dated
+ * with it, so only a regular file with one link that we own qualifies.
  */
+static int
+holds(int fd, const char *content, size_t len)
+{
+	char buf[RECORD_FILE_MAX + 1];
+	ssize_t n;
+
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	return n >= 0 && (size_t)n == len && memcmp(buf, content, len) == 0;
+}
+
 static int
 refresh_in_place(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now)
 {
-	char buf[RECORD_FILE_MAX + 1];
 	struct timespec times[2] = { *now, *now };
 	struct stat st, again;
-	ssize_t n;
 	int fd, ok = 0;
 
 	fd = openat(dir, name, OPEN_RECORD);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+	    st.st_uid == geteuid() &&
 	    (st.st_mode & 07777) == RECORD_MODE && (size_t)st.st_size == len &&
-	    (n = read(fd, buf, sizeof(buf))) >= 0 && (size_t)n == len &&
-	    memcmp(buf, content, len) == 0 && futimens(fd, times) == 0 &&
+	    holds(fd, content, len) && futimens(fd, times) == 0 &&
 	    fstatat(dir, name, &again, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    same_file(&st, &again))
 		ok = 1;
@@ -194,11 +212,75 @@ refresh_in_place(int dir, const char *name, const char *content, size_t len,
 }
 
 static int
+host_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-';
+}
+
+/*
+ * KIND PID "." HOST "." into buf (TMP_PREFIX_SIZE bytes); returns its
+ * length.  As qmail's maildir names do, the host's name makes the pid
+ * unique beyond this host: every byte of it outside [A-Za-z0-9-] is
+ * written as '-', so HOST never holds the dot that ends it.
+ */
+size_t
+spool_tmp_prefix(char *buf, size_t size, const char *kind)
+{
+	char host[TMP_HOST_MAX + 1];
+	size_t i;
+
+	if (gethostname(host, sizeof(host)) != 0 || host[0] == '\0')
+		strcpy(host, "localhost");
+	host[TMP_HOST_MAX] = '\0';
+	for (i = 0; host[i]; i++)
+		if (!host_char(host[i]))
+			host[i] = '-';
+	return (size_t)fmt_snprintf(buf, size, "%s%ld.%s.", kind,
+	    (long)getpid(), host);
+}
+
+/*
+ * Is name a temporary file of ours: KIND PID "." HOST "." ADDRESS, or the
+ * KIND PID "." ADDRESS that relayctl wrote before HOST was added, with a
+ * decimal PID and a record's name as ADDRESS?  age removes nothing else
+ * that is not a record (relay-ctrl 3.2 writes its records in place, under
+ * no temporary name).  An IPv4 name is exactly four numbers and an IPv6
+ * name holds no dot, so a HOST is never read as part of an address.
+ */
+int
+spool_tmp_name_ok(const char *name)
+{
+	const char *p, *host;
+
+	if (strncmp(name, TMP_ALLOW, sizeof(TMP_ALLOW) - 1) == 0)
+		p = name + sizeof(TMP_ALLOW) - 1;
+	else if (strncmp(name, TMP_AGE, sizeof(TMP_AGE) - 1) == 0)
+		p = name + sizeof(TMP_AGE) - 1;
+	else
+		return 0;
+	if (*p < '0' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p++ != '.')
+		return 0;
+	if (addr_is_name(p))
+		return 1;
+	for (host = p; host_char(*p); p++)
+		;
+	return p > host && p - host <= TMP_HOST_MAX && *p == '.' &&
+	    addr_is_name(p + 1);
+}
+
+static int
 create_tmp(int dir, char *tmp, size_t size, const char *name)
 {
+	size_t n;
 	int fd;
 
-	fmt_snprintf(tmp, size, TMP_ALLOW "%ld.%.45s", (long)getpid(), name);
+	n = spool_tmp_prefix(tmp, size, TMP_ALLOW);
+	fmt_snprintf(tmp + n, size - n, "%.45s", name);
 	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, RECORD_MODE);
 	if (fd < 0 && errno == EEXIST) {
@@ -221,7 +303,7 @@ spool_write(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now, const char **step)
 {
 	struct timespec times[2] = { *now, *now };
-	char tmp[80];
+	char tmp[TMP_NAME_SIZE];
 	int fd, e;
 
 	if (refresh_in_place(dir, name, content, len, now))

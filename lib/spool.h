@@ -6,12 +6,22 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "address.h"
+
 #define RECORD_VALUE_MAX 255
 #define RECORD_FILE_MAX 1024	/* USER and DOMAIN fit twice over */
 #define RECORD_MODE 0644
 
-#define TMP_ALLOW ".allow."	/* allow's temporary files: .allow.PID.ADDRESS */
-#define TMP_AGE ".age."		/* age's records set aside: .age.PID.ADDRESS */
+/*
+ * Temporary names: KIND PID "." HOST "." ADDRESS, HOST being this host's
+ * name cut to [A-Za-z0-9-], so that hosts sharing a spool over NFS, or
+ * containers with pid namespaces of their own, never pick the same name.
+ */
+#define TMP_ALLOW ".allow."	/* allow's temporary files: .allow.PID.HOST.ADDRESS */
+#define TMP_AGE ".age."		/* age's records set aside: .age.PID.HOST.ADDRESS */
+#define TMP_HOST_MAX 64		/* HOST_NAME_MAX on Linux */
+#define TMP_PREFIX_SIZE (sizeof(TMP_ALLOW) + 20 + 1 + TMP_HOST_MAX + 1)
+#define TMP_NAME_SIZE (TMP_PREFIX_SIZE + ADDR_NAME_SIZE)
 
 struct record {
 	char user[RECORD_VALUE_MAX + 1];	/* "" when absent */
@@ -32,6 +42,8 @@ int spool_write(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now, const char **step);
 void spool_close(int dir);
 int spool_fresh(time_t mtime, time_t now, long expiry, long skew);
+size_t spool_tmp_prefix(char *buf, size_t size, const char *kind);
+int spool_tmp_name_ok(const char *name);
 
 int record_value_ok(const char *v, size_t len);
 size_t record_encode(const struct record *r, char *buf, size_t size);

@@ -24,9 +24,9 @@ run -- "$B/relayctl" --help >"$ROOT/out"
 t "relayctl --help exits 0 and lists status"
 expect grep -q 'relayctl status' "$ROOT/out"
 
-t "relayctl --version"
+t "relayctl --version: the version and the C library it was linked with"
 run -- "$B/relayctl" --version >"$ROOT/out"
-expect grep -qE '^relayctl [0-9]+\.[0-9]+' "$ROOT/out"
+expect grep -qE '^relayctl [0-9]+\.[0-9]+\.[0-9]+ \((musl|glibc)(, static)?\)$' "$ROOT/out"
 
 t "unknown applet: usage on stderr, exit 100"
 run -- "$B/relayctl" frobnicate >"$ROOT/out"
@@ -187,6 +187,19 @@ expect test "$(spool_entries)" = 0
 t "allow: Courier chain with AUTHENTICATED set writes the record"
 run "${DIRV[@]}" "${A4[@]}" AUTHUSER=x AUTHARGV0=imapd AUTHENTICATED=alice -- "$B/relay-ctrl-allow" "$RECORDER" "$REC"
 expect spool_has 192.0.2.7
+
+t "allow: USER and AUTHENTICATED both set: USER is recorded"
+clean_spool
+run "${DIRV[@]}" "${A4[@]}" USER=alice AUTHENTICATED=carol -- "$B/relay-ctrl-allow"
+expect test "$(tr '\0' '|' <"$SPOOL/192.0.2.7")" = "USER=alice|"
+t "allow: only AUTHENTICATED (Courier 5): it is the recorded user"
+clean_spool
+run "${DIRV[@]}" "${A4[@]}" AUTHENTICATED=carol DOMAIN=example.com -- "$B/relay-ctrl-allow"
+expect test "$(tr '\0' '|' <"$SPOOL/192.0.2.7")" = "USER=carol|DOMAIN=example.com|"
+t "allow: Courier chain with AUTHENTICATED empty and no USER: still no record"
+clean_spool
+run "${DIRV[@]}" "${A4[@]}" AUTHUSER=x AUTHARGV0=imapd AUTHENTICATED= -- "$B/relay-ctrl-allow"
+expect test "$(spool_entries)" = 0
 
 t "allow: USER over 255 bytes or with a control character is left out"
 clean_spool
@@ -567,5 +580,8 @@ wait $allower
 missing=0
 for i in $(seq 1 200); do [ -f "$SPOOL/10.0.$((i / 250)).$((i % 250))" ] || missing=$((missing + 1)); done
 expect test "$missing" = 0 -a -z "$(ls -A "$SPOOL" | grep '^\.')"
+
+# shellcheck source=tests/blackbox/harden.sh
+. "$(dirname "$0")/harden.sh"
 
 finish blackbox

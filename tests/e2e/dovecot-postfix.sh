@@ -6,11 +6,16 @@
 #
 # usage: dovecot-postfix.sh [RELAYCTL]	(default: ./relayctl)
 #
-# The outer run starts the inner run under a watchdog, inside a private
-# network namespace when root.  The inner run writes its own configuration
-# for both servers into a temporary directory (never /etc/postfix or
-# /etc/dovecot), starts them on free loopback ports, plays the cases and
-# stops both servers by pid.
+# Neither server is installed on the host: the outer run fetches the
+# packages with apt-get download and unpacks them under build/debs/
+# (tests/e2e/debs.sh), then starts the inner run under a watchdog in
+# private mount and network namespaces.  There the unpacked tree is laid
+# over /etc, /usr and /var, and a tmpfs over /run, so the servers find
+# their programs where they were built to be and every write goes to the
+# namespace; their users exist only in that namespace's /etc/passwd.  The
+# inner run writes its own configuration for both servers into a
+# temporary directory, starts them on free loopback ports, plays the cases
+# and stops both servers by pid.
 set -u
 SUITE=dovecot-postfix
 WATCHDOG=150
@@ -18,40 +23,79 @@ cd "$(dirname "$0")/../.." || exit 111
 ROOT=$PWD
 # shellcheck source=tests/e2e/verdict.sh
 . "$ROOT/tests/e2e/verdict.sh"
+# shellcheck source=tests/e2e/debs.sh
+. "$ROOT/tests/e2e/debs.sh"
+# The packages whose programs the test runs; their shared libraries are
+# installed by tests/deps.sh, none of these is.
+SERVERS="postfix dovecot-core dovecot-imapd dovecot-pop3d"
 
 # --- outer run ---------------------------------------------------------------
 
-outer() {
-	local bin=${1:-./relayctl} out rc p f ns=()
+setup_failed() {
+	echo "FAIL setup: $*"
+	echo "$SUITE: 0 passed, 1 failed"
+	exit 1
+}
 
-	if [ "$(id -u)" != 0 ]; then
-		# Postfix's master and Dovecot's must start as root.
-		echo "FAIL setup: Postfix and Dovecot can only be started as" \
-		    "root; run make check as root (CI does)"
-		echo "$SUITE: 0 passed, 1 failed"
-		exit 1
-	fi
-	if [ ! -x "$bin" ]; then
-		echo "FAIL setup: no relayctl binary at $bin (run make)"
-		echo "$SUITE: 0 passed, 1 failed"
-		exit 1
-	fi
-	if unshare -n true 2>/dev/null; then
-		ns=(unshare -n)
-	else
-		echo "note: unshare -n is not permitted here; the servers" \
-		    "listen on the host's loopback only"
-	fi
+# What of the host the servers could touch if they ran outside their
+# namespaces: their users, configuration, state and programs.
+host_state() {
+	local f
+	for f in /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/postfix \
+	    /etc/dovecot /etc/aliases /etc/mailname /var/spool/postfix \
+	    /var/lib/postfix /var/lib/dovecot /run/dovecot /usr/sbin/postfix \
+	    /usr/sbin/dovecot /usr/lib/postfix /usr/lib/dovecot; do
+		if [ -d "$f" ]; then
+			find "$f" -printf '%p %y %m %u %s %T@\n' | sort
+		elif [ -e "$f" ]; then
+			echo "$f $(stat -c '%a %u %s %Y' "$f") $(sha256sum <"$f")"
+		else
+			echo "$f absent"
+		fi
+	done
+}
+
+outer() {
+	local bin=${1:-./relayctl} out rc tree before after verdict p f
+
+	# Postfix's master and Dovecot's must start as root, and only root
+	# may make the namespaces they run in.
+	[ "$(id -u)" = 0 ] || setup_failed "Postfix and Dovecot can only be" \
+	    "started as root; run make check as root (CI does)"
+	[ -x "$bin" ] || setup_failed "no relayctl binary at $bin (run make)"
+	unshare -m -n true 2>/dev/null || setup_failed "unshare -m -n is not" \
+	    "permitted here; the servers run only in namespaces of their own"
+	# shellcheck disable=SC2086 # one word a package
+	tree=$(debs_unpack dovecot-postfix $SERVERS) ||
+	    setup_failed "cannot fetch $SERVERS with apt-get download (above)"
 	out=$(mktemp) || exit 111
+	before=$(host_state)
 	# timeout signals its whole process group; the inner run's trap
 	# then stops the servers, which have left that group.
-	E2E_INNER=1 E2E_NETNS=${#ns[@]} \
-	    timeout -k 20 "$WATCHDOG" "${ns[@]}" bash "$ROOT/tests/e2e/dovecot-postfix.sh" \
+	E2E_INNER=1 E2E_TREE=$tree \
+	    timeout -k 20 "$WATCHDOG" unshare -m -n \
+	    bash "$ROOT/tests/e2e/dovecot-postfix.sh" \
 	    "$(readlink -f "$bin")" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	e2e_verdict "$SUITE" "$WATCHDOG" "$out" "$rc"
+	verdict=$(e2e_verdict "$SUITE" "$WATCHDOG" "$out" "$rc")
 	rc=$?
+	[ -z "$verdict" ] || echo "$verdict"
+	read -r p f <<<"$( { cat "$out"; echo "$verdict"; } |
+	    sed -nE "s/^$SUITE: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p" |
+	    tail -n 1)"
 	rm -f "$out"
+	after=$(host_state)
+	if [ "$before" = "$after" ]; then
+		echo "PASS host: its users, /etc/postfix, /etc/dovecot, the" \
+		    "servers' state and programs are as they were"
+		p=$((p + 1))
+	else
+		echo "FAIL host: the run changed the host (< before, > after):"
+		diff <(echo "$before") <(echo "$after") | grep '^[<>]' | head -n 10
+		f=$((f + 1))
+		rc=1
+	fi
+	echo "$SUITE: $p passed, $f failed (with the host check)"
 	exit "$rc"
 }
 
@@ -296,18 +340,50 @@ record() {
 
 record_mode() { stat -c '%a %U' "$SPOOL/$1" 2>/dev/null || echo none; }
 
+# The servers' own users and groups, in the namespace's /etc only, on ids
+# nobody on the host uses.  A host that has them keeps its own.
+add_server_users() {
+	local name id=41300
+	for name in postfix postdrop dovecot dovenull; do
+		getent passwd "$name" >/dev/null ||
+			getent group "$name" >/dev/null && continue
+		while getent passwd "$id" >/dev/null ||
+		    getent group "$id" >/dev/null; do
+			id=$((id + 1))
+		done
+		[ "$name" = postdrop ] ||
+			echo "$name:x:$id:$id::/nonexistent:/usr/sbin/nologin" >>/etc/passwd
+		echo "$name:x:$id:" >>/etc/group
+	done
+}
+
+# The shared libraries the unpacked servers need and the host lacks.
+missing_libs() {
+	local f
+	for f in /usr/sbin/postfix /usr/lib/postfix/sbin/* /usr/sbin/dovecot \
+	    /usr/bin/doveconf /usr/lib/dovecot/*; do
+		[ -f "$f" ] && [ -x "$f" ] && ldd "$f" 2>/dev/null
+	done | awk '/not found/ { print $1 }' | sort -u | tr '\n' ' '
+}
+
 # --- inner run: servers -----------------------------------------------------
 
 trap cleanup EXIT
 trap 'exit 143' TERM INT HUP
 
-if [ "${E2E_NETNS:-0}" != 0 ]; then
-	ip link set lo up || { fail "setup: ip link set lo up"; exit 1; }
-fi
+ip link set lo up || { fail "setup: ip link set lo up"; exit 1; }
 T=$(mktemp -d /tmp/relayctl-dovecot-postfix.XXXXXX) || exit 111
 # spawn runs the policy as nobody, Dovecot's services as their own users:
 # all of them must reach the binary, the config and the spool.
 chmod 0755 "$T"
+debs_overlay "$E2E_TREE" "$T/overlay" ||
+	{ fail "setup: cannot lay the unpacked servers over /"; exit 1; }
+add_server_users
+missing=$(missing_libs)
+if [ -n "$missing" ]; then
+	fail "setup: shared libraries missing: $missing (tests/deps.sh installs them)"
+	exit 1
+fi
 read -r SMTP_PORT IMAP_PORT POP3_PORT <<EOF
 $(free_ports)
 EOF

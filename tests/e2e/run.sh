@@ -15,49 +15,16 @@ cd "$(dirname "$0")/../.." || exit 111
 ROOT=$PWD
 # shellcheck source=tests/e2e/verdict.sh
 . "$ROOT/tests/e2e/verdict.sh"
+# shellcheck source=tests/e2e/debs.sh
+. "$ROOT/tests/e2e/debs.sh"
 
 # --- outer run ---------------------------------------------------------------
 
-first_file() {
-	local f
-	for f in "$@"; do
-		[ -f "$f" ] && { echo "$f"; return 0; }
-	done
-	return 1
-}
-
-# Prints the path of ucspi-tcp-ipv6's tcpserver, unpacked under build/.
+# Prints the path of ucspi-tcp-ipv6's tcpserver, unpacked under build/debs.
 fetch_tcpserver6() {
-	local dir=$ROOT/build/ucspi-tcp-ipv6 cache=$ROOT/build/e2e-cache deb log
-	if [ -x "$dir/usr/bin/tcpserver" ]; then
-		echo "$dir/usr/bin/tcpserver"
-		return 0
-	fi
-	mkdir -p "$cache" || return 1
-	log=$cache/apt.log
-	deb=$(first_file "$cache"/ucspi-tcp-ipv6_*.deb \
-	    /var/cache/apt/archives/ucspi-tcp-ipv6_*.deb)
-	if [ -z "$deb" ]; then
-		# apt-get download needs the package lists; a fresh
-		# machine whose deps were all preinstalled may have none.
-		(cd "$cache" && timeout 30 apt-get download -q ucspi-tcp-ipv6) \
-		    >"$log" 2>&1 ||
-		    { [ "$(id -u)" = 0 ] &&
-		    timeout 60 apt-get update -qq >>"$log" 2>&1 &&
-		    (cd "$cache" && timeout 30 apt-get download -q \
-		    ucspi-tcp-ipv6) >>"$log" 2>&1; }
-		deb=$(first_file "$cache"/ucspi-tcp-ipv6_*.deb)
-	fi
-	if [ -z "$deb" ]; then
-		echo "cannot download ucspi-tcp-ipv6 with apt-get download:" >&2
-		sed 's/^/  /' "$log" >&2
-		return 1
-	fi
-	# Another run may unpack at the same time: the first rename wins.
-	rm -rf "$dir.$$"
-	dpkg-deb -x "$deb" "$dir.$$" || return 1
-	mv -T "$dir.$$" "$dir" 2>/dev/null || rm -rf "$dir.$$"
-	[ -x "$dir/usr/bin/tcpserver" ] && echo "$dir/usr/bin/tcpserver"
+	local tree
+	tree=$(debs_unpack ucspi-tcp-ipv6 ucspi-tcp-ipv6) || return 1
+	[ -x "$tree/usr/bin/tcpserver" ] && echo "$tree/usr/bin/tcpserver"
 }
 
 missing_tools() {
@@ -84,7 +51,7 @@ outer() {
 		missing=$(missing_tools)
 	fi
 	# The watchdog's clock starts once the packages are in; fetching
-	# ucspi-tcp-ipv6 takes at most two minutes of it.
+	# ucspi-tcp-ipv6 takes at most three minutes of it (tests/e2e/debs.sh).
 	start=$SECONDS
 	tcpserver6=$(fetch_tcpserver6) || tcpserver6=
 	if [ "$(id -u)" = 0 ]; then

@@ -52,6 +52,7 @@ fault_setup(void **state)
 	unsetenv("RELAYCLIENT");
 	unsetenv("AUTHUSER");
 	unsetenv("AUTHARGV0");
+	unsetenv("AUTHENTICATED");
 	config_reset();
 	fd = open(fault_err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)

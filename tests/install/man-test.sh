@@ -156,7 +156,13 @@ done
 ex_text=$(section man/relayctl.8 EXAMPLES)
 for w in "relay-ctrl-chdir tcpserver" "relay-ctrl-check /var/qmail/bin/qmail-smtpd" \
     "/bin/checkpassword relay-ctrl-allow" "pop3front-auth cvm-unix relay-ctrl-allow" \
-    'AUTHMODULES="authdaemon relay-ctrl-allow"' "imaplogin relay-ctrl-allow /usr/bin/imapd Maildir" \
+    'AUTHMODULES="authdaemon relay-ctrl-allow"' \
+    "ExecStart=/usr/local/libexec/relayctl/courier-start start imapd" \
+    "ExecStart=/usr/local/libexec/relayctl/courier-start start imapd-ssl" \
+    "ExecStart=/usr/local/libexec/relayctl/courier-start start pop3d" \
+    "ExecStart=/usr/local/libexec/relayctl/courier-start start pop3d-ssl" \
+    "DAEMON=/usr/local/libexec/relayctl/courier-start" "DAEMON_ARGS=imapd" \
+    "/usr/local/bin/relay-ctrl-chdir /usr/lib/courier/courier/imaplogin /usr/local/libexec/relayctl/courier-imapd Maildir" \
     'exec /usr/local/bin/relayctl allow "$@"' "executable = script-login" \
     "check_policy_service unix:private/relayctl-policy" "reject_unauth_destination" \
     "smtpd_policy_service_default_action = DUNNO" "user=nobody:relayctl argv=/usr/local/bin/relayctl policy" \
@@ -165,6 +171,37 @@ for w in "relay-ctrl-chdir tcpserver" "relay-ctrl-check /var/qmail/bin/qmail-smt
 		pass "relayctl.8 EXAMPLES show \"$w\""
 	else
 		fail "relayctl.8 EXAMPLES do not show \"$w\""
+	fi
+done
+
+# Courier 5's login programs take exactly two arguments: the wiring that
+# put relay-ctrl-allow between imaplogin and imapd (issue 15) fails every
+# login, and no page or README may give it again.  The old authlib chain is
+# kept, marked as what it is.
+for f in README.md man/*.8; do
+	if grep -qE 'imaplogin +relay-ctrl-allow|courierpop3login +relay-ctrl-allow' "$f"; then
+		fail "$f gives the broken Courier 5 wiring (login program, relay-ctrl-allow, server)"
+	else
+		pass "$f does not give the broken Courier 5 wiring"
+	fi
+done
+for f in README.md man/relayctl.8 man/relay-ctrl-allow.8; do
+	if grep -qF 'Courier-IMAP before 5 / authlib module chain' "$f"; then
+		pass "$f marks the AUTHMODULES chain as Courier-IMAP before 5"
+	else
+		fail "$f does not mark the AUTHMODULES chain as Courier-IMAP before 5"
+	fi
+done
+
+# The Courier 5 start lines: the same in README.md and both pages (the
+# end-to-end suite runs README's).
+courier_lines() { grep -E '^ExecStart=/usr/local/libexec/relayctl/courier-start ' "$1" | sort; }
+want=$(courier_lines README.md)
+for f in man/relayctl.8 man/relay-ctrl-allow.8; do
+	if [ "$(grep -c . <<<"$want")" = 4 ] && [ "$(courier_lines "$f")" = "$want" ]; then
+		pass "$f gives README.md's four Courier ExecStart= lines"
+	else
+		fail "$f and README.md differ in the Courier ExecStart= lines" "$(courier_lines "$f")"
 	fi
 done
 

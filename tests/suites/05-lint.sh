@@ -22,7 +22,7 @@ if command -v cppcheck >/dev/null; then
 	    --suppress=variableScope -D_XOPEN_SOURCE=700 "${srcs[@]}"
 fi
 if command -v shellcheck >/dev/null; then
-	sh_files=$(ls install.sh .ci/run tests/*.sh 2>/dev/null)
+	sh_files=$(ls install.sh .ci/run tests/*.sh tests/e2e/*.sh courier/*.in tests/e2e/courier/*.sh 2>/dev/null)
 	# shellcheck disable=SC2086
 	step "shellcheck" shellcheck -S warning $sh_files
 fi

@@ -251,10 +251,11 @@ test_from_env(void **state)
 	setenv("PROTO", "TCP6", 1);
 	setenv("TCP6REMOTEIP", "2001:db8::3", 1);
 	assert_string_equal(addr_from_env(&var), "2001:db8::3");
-	assert_string_equal(var, "${PROTO}REMOTEIP");
+	assert_string_equal(var, "TCP6REMOTEIP");
 	setenv("PROTO", "SSL", 1);
 	setenv("SSLREMOTEIP", "192.0.2.4", 1);
 	assert_string_equal(addr_from_env(&var), "192.0.2.4");
+	assert_string_equal(var, "SSLREMOTEIP");
 	/* PROTO naming a variable that is not set: the next source */
 	setenv("PROTO", "UNIX", 1);
 	assert_string_equal(addr_from_env(&var), "192.0.2.2");

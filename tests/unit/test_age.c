@@ -109,10 +109,62 @@ test_names(void **state)
 	assert_false(addr_is_name("::ffff:192.0.2.7"));
 	assert_false(addr_is_name("notes"));
 	assert_false(addr_is_name("."));
-	assert_true(is_temp_name(".allow.12.192.0.2.7"));
-	assert_true(is_temp_name(".age.12.192.0.2.7"));
-	assert_false(is_temp_name(".profile"));
-	assert_false(is_temp_name("allow.1"));
+	/* KIND PID.HOST.ADDRESS, and KIND PID.ADDRESS from before HOST */
+	assert_true(spool_tmp_name_ok(".allow.12.mail-1.192.0.2.7"));
+	assert_true(spool_tmp_name_ok(".age.12.mail-1.2001:db8::7"));
+	assert_true(spool_tmp_name_ok(".allow.12.123.192.0.2.7"));
+	assert_true(spool_tmp_name_ok(".allow.12.192.0.2.7"));
+	assert_true(spool_tmp_name_ok(".age.12.192.0.2.7"));
+	assert_true(spool_tmp_name_ok(".age.12.2001:db8::7"));
+	assert_false(spool_tmp_name_ok(".profile"));
+	assert_false(spool_tmp_name_ok("allow.1"));
+	assert_false(spool_tmp_name_ok(".allow.junk"));
+	assert_false(spool_tmp_name_ok(".age.x"));
+	assert_false(spool_tmp_name_ok(".allow.1.not-an-address"));
+	assert_false(spool_tmp_name_ok(".allow.1.host.not-an-address"));
+	assert_false(spool_tmp_name_ok(".allow.1"));
+	assert_false(spool_tmp_name_ok(".allow.1."));
+	assert_false(spool_tmp_name_ok(".allow..192.0.2.7"));
+	assert_false(spool_tmp_name_ok(".allow.x1.192.0.2.7"));
+	assert_false(spool_tmp_name_ok(".allow.-1.192.0.2.7"));
+	assert_false(spool_tmp_name_ok(".allow.1.h_x.192.0.2.7"));
+	assert_false(spool_tmp_name_ok(".allow.1..192.0.2.7"));
+	assert_false(spool_tmp_name_ok(".allow.1.h.2001:DB8::7"));
+	assert_false(spool_tmp_name_ok(".allow.1.h.192.0.2.7.x"));
+	assert_false(spool_tmp_name_ok(".allow.1.a.b.192.0.2.7"));
+	assert_false(spool_tmp_name_ok(".other.1.h.192.0.2.7"));
+	assert_false(spool_tmp_name_ok(".allow.1.h.192.0.2.7/x"));
+	assert_true(spool_tmp_name_ok(".allow.1.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.192.0.2.7"));	/* 64 */
+	assert_false(spool_tmp_name_ok(".allow.1.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.192.0.2.7"));	/* 65 */
+}
+
+/* What allow and age write is what age takes for its own. */
+static void
+test_tmp_prefix(void **state)
+{
+	char name[TMP_NAME_SIZE], pid[24];
+	size_t n;
+	const char *p;
+
+	(void)state;
+	n = spool_tmp_prefix(name, sizeof(name), TMP_AGE);
+	assert_int_equal(n, strlen(name));
+	snprintf(pid, sizeof(pid), TMP_AGE "%ld.", (long)getpid());
+	assert_int_equal(strncmp(name, pid, strlen(pid)), 0);
+	assert_int_equal(name[n - 1], '.');
+	for (p = name + strlen(pid); p < name + n - 1; p++)
+		assert_true((*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
+		    *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-');
+	snprintf(name + n, sizeof(name) - n, "192.0.2.7");
+	assert_true(spool_tmp_name_ok(name));
+	snprintf(name + n, sizeof(name) - n, "ffff:ffff:ffff:ffff:ffff:ffff:"
+	    "ffff:ffff");
+	assert_true(spool_tmp_name_ok(name));
+	n = spool_tmp_prefix(name, sizeof(name), TMP_ALLOW);
+	snprintf(name + n, sizeof(name) - n, "2001:db8::7");
+	assert_true(spool_tmp_name_ok(name));
 }
 
 static void
@@ -221,9 +273,10 @@ static void
 aside_touch(void)
 {
 	struct timespec t[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
-	char aside[80];
+	char aside[TMP_NAME_SIZE];
+	size_t n = spool_tmp_prefix(aside, sizeof(aside), TMP_AGE);
 
-	snprintf(aside, sizeof(aside), TMP_AGE "%ld.192.0.2.2", (long)getpid());
+	snprintf(aside + n, sizeof(aside) - n, "192.0.2.2");
 	assert_int_equal(utimensat(a.dir, aside, t, 0), 0);
 }
 
@@ -283,6 +336,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_tmp_prefix),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_system_calls, setup,

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,19 @@ test_env_wins(void **state)
 	unsetenv("RELAY_CTRL_DIR");
 }
 
+/* A read interrupted by a signal is retried, not taken for an empty file. */
+static void
+test_read_eintr(void **state)
+{
+	(void)state;
+	put("A", "value\n", 6);
+	wrap_reset();
+	wrap_fail(W_READ, 0, 1, EINTR);
+	assert_string_equal(config_get("A"), "value");
+	assert_int_equal(wrap_calls(W_READ), 2);
+	wrap_reset();
+}
+
 static void
 test_file_rules(void **state)
 {
@@ -106,10 +120,13 @@ test_file_rules(void **state)
 	put("C", "\n", 1);
 	put("D", "nul\0after\n", 10);
 	put("E", "no newline", 10);
+	put("F", "x \0 \t\n", 6);
 	assert_string_equal(config_get("A"), "first line");
 	assert_null(config_get("B"));		/* empty file: unset */
 	assert_string_equal(config_get("C"), "");
-	assert_string_equal(config_get("D"), "nul");
+	assert_string_equal(config_get("D"), "nul\nafter");	/* as envdir */
+	/* blanks are cut before a NUL becomes a newline, as envdir does */
+	assert_string_equal(config_get("F"), "x \n");
 	assert_string_equal(config_get("E"), "no newline");
 	assert_null(config_get("MISSING"));
 }
@@ -210,6 +227,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_seconds),
 		cmocka_unit_test_setup_teardown(test_env_wins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_eintr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_hostile, setup,
 		    teardown),

@@ -334,6 +334,44 @@ test_write_replaces_and_refreshes(void **state)
 	assert_int_equal(entries(), 1);
 }
 
+/* A read interrupted by a signal is retried: the refresh stays in place. */
+static void
+test_refresh_read_eintr(void **state)
+{
+	struct timespec later = { when.tv_sec + 100, 0 };
+	const char *step = NULL;
+	struct stat a, b;
+
+	(void)state;
+	assert_int_equal(spool_write(dir, "192.0.2.7", "USER=a\0", 7, &when,
+	    &step), 0);
+	assert_int_equal(fstatat(dir, "192.0.2.7", &a, 0), 0);
+	wrap_reset();
+	wrap_fail(W_READ, 0, 1, EINTR);
+	assert_int_equal(spool_write(dir, "192.0.2.7", "USER=a\0", 7, &later,
+	    &step), 0);
+	assert_int_equal(wrap_calls(W_READ), 2);
+	assert_int_equal(wrap_calls(W_RENAMEAT), 0);
+	assert_int_equal(fstatat(dir, "192.0.2.7", &b, 0), 0);
+	assert_int_equal(a.st_ino, b.st_ino);
+	assert_int_equal(b.st_mtime, later.tv_sec);
+}
+
+/* spool_read retries an interrupted read too. */
+static void
+test_read_eintr(void **state)
+{
+	char buf[RECORD_FILE_MAX + 1];
+	struct stat st;
+	size_t len;
+
+	(void)state;
+	put("192.0.2.7", "USER=a\0", 7);
+	wrap_fail(W_READ, 0, 1, EINTR);
+	assert_int_equal(spool_read(dir, "192.0.2.7", &st, buf, &len), 0);
+	assert_int_equal(len, 7);
+}
+
 /* A record that is a symlink is replaced, never written through. */
 static void
 test_write_over_symlink(void **state)
@@ -429,10 +467,11 @@ static void
 test_write_stale_tmp_of_our_pid(void **state)
 {
 	const char *step = NULL;
-	char tmp[80];
+	char tmp[TMP_NAME_SIZE];
+	size_t n = spool_tmp_prefix(tmp, sizeof(tmp), TMP_ALLOW);
 
 	(void)state;
-	snprintf(tmp, sizeof(tmp), TMP_ALLOW "%ld.192.0.2.7", (long)getpid());
+	snprintf(tmp + n, sizeof(tmp) - n, "192.0.2.7");
 	put(tmp, "junk", 4);
 	assert_int_equal(spool_write(dir, "192.0.2.7", "USER=a\0", 7, &when,
 	    &step), 0);
@@ -530,6 +569,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_write_replaces_and_refreshes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_read_eintr, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_read_eintr, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_write_over_symlink, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_write_faults_leave_nothing,
