@@ -333,6 +333,17 @@ serve_one(struct listener *l)
 	return 1;
 }
 
+/* A pending socket error would make poll return at once, forever. */
+static void
+clear_error(int fd)
+{
+	socklen_t len;
+	int e;
+
+	len = sizeof(e);
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len);
+}
+
 static _Noreturn void
 serve(void)
 {
@@ -347,10 +358,13 @@ serve(void)
 			flush_held(now);
 		if (r <= 0)
 			continue;
-		for (i = 0; i < u.nl; i++)
+		for (i = 0; i < u.nl; i++) {
+			if (u.p[i].revents & POLLERR)
+				clear_error(u.p[i].fd);
 			if (u.p[i].revents & POLLIN)
 				for (k = 0; k < BATCH && serve_one(&u.l[i]); k++)
 					;
+		}
 	}
 }
 
