@@ -273,25 +273,42 @@ legacy_request(int fd, const unsigned char *buf, size_t n,
 	reply(fd, &ok, 1, from, flen);
 }
 
-/* The kernel's count of datagrams it dropped on a full queue. */
+/*
+ * Datagrams the kernel dropped on a full queue, said at most every
+ * WARN_WINDOW seconds: apart from the warnings about datagrams, which
+ * the flood itself would use up.
+ */
+static struct {
+	time_t last;
+	unsigned long lost;
+} ovfl;
+
+static void
+say_drops(time_t now)
+{
+	if (ovfl.lost == 0 || now - ovfl.last < WARN_WINDOW)
+		return;
+	warn("the kernel dropped %lu datagrams: relay-ctrl-udp fell behind "
+	    "(a slow spool disk?); their senders try again", ovfl.lost);
+	ovfl.lost = 0;
+	ovfl.last = now;
+}
+
+/* The kernel's count of datagrams it dropped, as each one read carries it. */
 static void
 count_drops(struct listener *l, struct msghdr *m)
 {
 	struct cmsghdr *c;
-	uint32_t total, lost;
+	uint32_t total;
 
 	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL)
 			continue;
 		memcpy(&total, CMSG_DATA(c), sizeof(total));
-		lost = total - l->dropped;
+		ovfl.lost += total - l->dropped;
 		l->dropped = total;
-		if (lost > 0)
-			drop("the kernel dropped %lu datagrams to %s: "
-			    "relay-ctrl-udp fell behind (a slow spool disk?); "
-			    "their senders try again", (unsigned long)lost,
-			    l->shown);
 	}
+	say_drops(time(NULL));
 }
 
 /* Returns 0 when the socket has nothing more to read. */
@@ -351,11 +368,12 @@ serve(void)
 	int i, k, r;
 
 	for (;;) {
-		r = poll(u.p, (nfds_t)u.nl, limit.held > 0 ?
+		r = poll(u.p, (nfds_t)u.nl, limit.held > 0 || ovfl.lost > 0 ?
 		    WARN_WINDOW * 1000 : -1);
 		now = time(NULL);
 		if (limit.held > 0 && now - limit.start >= WARN_WINDOW)
 			flush_held(now);
+		say_drops(now);
 		if (r <= 0)
 			continue;
 		for (i = 0; i < u.nl; i++) {

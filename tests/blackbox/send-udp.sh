@@ -278,10 +278,11 @@ fi
 t "udp serves: a signed request is recorded, dated with its TIMESTAMP, and answered"
 clean_spool
 port=$(free_port)
-(cd "$ROOT/work" && env -i "${BASE_ENV[@]}" "${DIRV[@]}" RELAY_CTRL_KEYFILE="$KEY" \
+(cd "$ROOT/work" && exec env -i "${BASE_ENV[@]}" "${DIRV[@]}" RELAY_CTRL_KEYFILE="$KEY" \
     RELAY_CTRL_LISTEN="127.0.0.1,[::1]" RELAY_CTRL_PORT="$port" RELAY_CTRL_LEGACY_FROM=127.0.0.1 \
-    timeout 20 "$B/relay-ctrl-udp") 2>"$ROOT/udp.err" &
+    "$B/relay-ctrl-udp") 2>"$ROOT/udp.err" &
 udp=$!
+trap 'kill "$udp" 2>/dev/null; rm -rf "$ROOT"' EXIT
 appears "$ROOT/udp.err" 'listening on \[::1\]:' || true
 stamp=$(($(date +%s) - 30)).25
 p=$(python3 "$TOOL" packet "$KEY" 192.0.2.9 "$stamp" USER=bob DOMAIN=example.org)
@@ -314,9 +315,24 @@ sleep 0.5
 expect test "$(grep -c 'warning: dropped' "$ROOT/udp.err")" -le 10
 t "udp still serves after them"
 expect test "$(python3 "$TOOL" send 127.0.0.1 127.0.0.1 "$port" "$(python3 "$TOOL" packet "$KEY" 192.0.2.13 now)" "$KEY")" = response
+t "udp stopped and flooded: the kernel's drops are said, once, and udp goes on"
+kill -STOP "$udp"
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(30000):
+    s.sendto(b"\1", ("127.0.0.1", int(sys.argv[1])))
+' "$port"
+kill -CONT "$udp"
+python3 "$TOOL" send 127.0.0.1 127.0.0.1 "$port" 01 >/dev/null
+expect appears "$ROOT/udp.err" 'warning: the kernel dropped [0-9]+ datagrams: relay-ctrl-udp fell behind'
+t "... once in a minute"
+expect test "$(grep -c 'the kernel dropped' "$ROOT/udp.err")" = 1
+t "... and udp records the next login"
+expect test "$(python3 "$TOOL" send 127.0.0.1 127.0.0.1 "$port" "$(python3 "$TOOL" packet "$KEY" 192.0.2.14 now)" "$KEY")" = response
 kill "$udp" 2>/dev/null
 wait "$udp" 2>/dev/null
 t "udp: no temporary file left, nothing but records in the spool"
-expect test "$(ls -A "$SPOOL" | tr '\n' ' ')" = "192.0.2.10 192.0.2.13 192.0.2.9 2001:db8::9 "
+expect test "$(ls -A "$SPOOL" | tr '\n' ' ')" = "192.0.2.10 192.0.2.13 192.0.2.14 192.0.2.9 2001:db8::9 "
 
 finish send-udp
