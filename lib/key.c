@@ -48,7 +48,7 @@ key_open(const char *path)
 const char *
 key_read(int fd, struct key *k)
 {
-	unsigned char buf[KEY_MAX + 1];
+	unsigned char buf[KEY_MAX + 2];	/* the most, its newline, one more */
 	struct stat st;
 	ssize_t n;
 
@@ -64,10 +64,12 @@ key_read(int fd, struct key *k)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return strerror(errno);
-	if (n > KEY_MAX)
-		return "it is longer than 1024 bytes";
 	if (n > 0 && buf[n - 1] == '\n')
 		n--;
+	if (n > KEY_MAX) {
+		memset(buf, 0, sizeof(buf));
+		return "it is longer than 1024 bytes";
+	}
 	if (n < KEY_MIN) {
 		memset(buf, 0, sizeof(buf));
 		return "it holds fewer than 16 bytes";
