@@ -7,7 +7,6 @@
 
 #include "../lib/address.h"
 #include "../lib/exec.h"
-#include "../lib/key.h"
 #include "../lib/login.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
@@ -33,8 +32,11 @@ write_record(int dir, const char *what, const char *addr)
 		    "relay", step, addr, what, strerror(errno));
 }
 
-/* Every failure here is a warning: the login goes on, without relaying. */
-static void
+/*
+ * Every failure here is a warning: the login goes on, without relaying.
+ * Returns the spool's descriptor for the caller to close, or -1.
+ */
+static int
 allow(void)
 {
 	char addr[ADDR_NAME_SIZE], what[256], shown[VISIBLE_SIZE];
@@ -46,17 +48,15 @@ allow(void)
 		warn("client address %s=%s is not usable: %s; continuing "
 		    "without relay", var, visible(text, shown, sizeof(shown)),
 		    why);
-		spool_close(spool_env_fd());
-		return;
+		return spool_env_fd();
 	}
 	if ((dir = spool_open(what, sizeof(what))) < 0) {
 		warn("cannot open %s for %s: %s; continuing without relay",
 		    what, addr, spool_strerror(errno));
-		spool_close(-1);
-		return;
+		return -1;
 	}
 	write_record(dir, what, addr);
-	spool_close(dir);
+	return dir;
 }
 
 /*
@@ -99,15 +99,15 @@ allow_main(int argc, char **argv)
 {
 	char **next = chain_args(argv);
 	struct sigaction xfsz;
+	int dir;
 
 	(void)argc;
 	ignore_sigxfsz(&xfsz);
-	if (login_succeeded())
-		allow();
+	dir = login_succeeded() ? allow() : spool_env_fd();
+	if (runs_send(next))
+		spool_close_but_key(dir);
 	else
-		spool_close(spool_env_fd());
-	if (!runs_send(next))
-		key_close();
+		spool_close(dir);
 	if (next[0] == NULL)
 		return 0;
 	sigaction(SIGXFSZ, &xfsz, NULL);

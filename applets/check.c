@@ -7,7 +7,6 @@
 #include "../lib/address.h"
 #include "../lib/config.h"
 #include "../lib/exec.h"
-#include "../lib/key.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
 
@@ -163,7 +162,6 @@ check_main(int argc, char **argv)
 	(void)argc;
 	if (next[0] == NULL)
 		die_usage();
-	key_close();
 	if (getenv("RELAYCLIENT") != NULL) {
 		spool_close(spool_env_fd());
 		if (config_get("RELAY_CTRL_LOG_IPS") != NULL)

@@ -455,14 +455,15 @@ send_main(int argc, char **argv)
 {
 	char **next = chain_args(argv);
 	static struct job j;
+	int go;
 
 	(void)argc;
 	if (next[0] == NULL)
 		die_usage();
-	spool_close(spool_env_fd());
-	if (login_succeeded() && prepare(&j))
+	go = login_succeeded() && prepare(&j);
+	spool_close(spool_env_fd());	/* and the secret's descriptor */
+	if (go)
 		spawn(&j);
-	key_close();
 	key_forget(&j.key);
 	xexec(next);
 }

@@ -9,11 +9,10 @@
 
 #include "key.h"
 
-/* The descriptor chdir passed down, if it is an open regular file above 2. */
+/* A descriptor number s names, if it is an open regular file above 2. */
 int
-key_env_fd(void)
+key_fd_of(const char *s)
 {
-	const char *s = getenv("RELAY_CTRL_KEY_FD");
 	struct stat st;
 	long v = 0;
 
@@ -28,6 +27,13 @@ key_env_fd(void)
 	    !S_ISREG(st.st_mode))
 		return -1;
 	return (int)v;
+}
+
+/* The descriptor chdir passed down, if it is one. */
+int
+key_env_fd(void)
+{
+	return key_fd_of(getenv("RELAY_CTRL_KEY_FD"));
 }
 
 /*
@@ -80,7 +86,10 @@ key_read(int fd, struct key *k)
 	return NULL;
 }
 
-/* Before an exec: the next program gets no way to the secret. */
+/*
+ * udp, once it has read the secret: the descriptor closed, the variable
+ * gone.  Before an exec, spool_close does this for the other applets.
+ */
 void
 key_close(void)
 {

@@ -12,6 +12,7 @@ struct key {
 	size_t len;
 };
 
+int key_fd_of(const char *s);
 int key_env_fd(void);
 int key_open(const char *path);
 const char *key_read(int fd, struct key *k);

@@ -11,8 +11,11 @@
 #include "address.h"
 #include "config.h"
 #include "fmt.h"
+#include "key.h"
 #include "msg.h"
 #include "spool.h"
+
+extern char **environ;
 
 #define OPEN_RECORD (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
 
@@ -418,13 +421,46 @@ record_decode(const char *buf, size_t len, struct record *r,
 	}
 }
 
-/* Before the exec: the next program gets no way into the spool. */
+/*
+ * Before the exec: the next program gets no way into the spool, nor to
+ * the secret of send and udp (lib/key.c) unless keep_key.  Both variables
+ * go in one pass over the environment, as unsetenv would remove one:
+ * check runs this once a connection.
+ */
+static void
+drop_descriptors(int dir, int keep_key)
+{
+	char **r, **w;
+	int fd;
+
+	if (dir >= 0)
+		close(dir);
+	for (r = w = environ; *r != NULL; r++) {
+		if (strncmp(*r, "RELAY_CTRL_", 11) == 0) {
+			if (strncmp(*r + 11, "DIR_FD=", 7) == 0)
+				continue;
+			if (!keep_key && strncmp(*r + 11, "KEY_FD=", 7) == 0) {
+				if ((fd = key_fd_of(*r + 18)) >= 0)
+					close(fd);
+				continue;
+			}
+		}
+		*w++ = *r;
+	}
+	*w = NULL;
+}
+
 void
 spool_close(int dir)
 {
-	if (dir >= 0)
-		close(dir);
-	unsetenv("RELAY_CTRL_DIR_FD");
+	drop_descriptors(dir, 0);
+}
+
+/* allow, when the next program is send, which signs with the secret. */
+void
+spool_close_but_key(int dir)
+{
+	drop_descriptors(dir, 1);
 }
 
 const char *

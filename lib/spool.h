@@ -41,6 +41,7 @@ int spool_read(int dir, const char *name, struct stat *st, char *buf,
 int spool_write(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now, const char **step);
 void spool_close(int dir);
+void spool_close_but_key(int dir);
 int spool_fresh(time_t mtime, time_t now, long expiry, long skew);
 size_t spool_tmp_prefix(char *buf, size_t size, const char *kind);
 int spool_tmp_name_ok(const char *name);
