@@ -1,4 +1,5 @@
 /* The SMTP host's receiver: a record for every authentic login packet from send, an answer, and nothing for anything else; see relay-ctrl-udp(8). */
+#define _GNU_SOURCE		/* struct in6_pktinfo, with glibc too */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -143,12 +144,41 @@ remember(const unsigned char *mac, time_t when)
 
 /* --- one datagram -------------------------------------------------------------- */
 
+/* Where a datagram came from, and the address it came to. */
+struct sender {
+	int fd;
+	struct sockaddr_storage sa;
+	socklen_t len;
+	char shown[PEER_SHOW_SIZE];
+	size_t srclen;
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} src;			/* the answer's source, as a control message */
+};
+
+/*
+ * The answer leaves from the address the request came to: on a host with
+ * several addresses the kernel would otherwise pick one by its routes,
+ * and send takes answers only from the address it asked.  A lost answer
+ * costs the sender one more try, no more.
+ */
 static void
-reply(int fd, const void *buf, size_t len, const struct sockaddr *to,
-    socklen_t tolen)
+reply(const struct sender *s, const void *buf, size_t len)
 {
-	/* a lost answer costs the sender one more try, no more */
-	sendto(fd, buf, len, MSG_DONTWAIT, to, tolen);
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr m;
+
+	memset(&m, 0, sizeof(m));
+	m.msg_name = (void *)&s->sa;
+	m.msg_namelen = s->len;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	if (s->srclen > 0) {
+		m.msg_control = (void *)s->src.buf;
+		m.msg_controllen = s->srclen;
+	}
+	sendmsg(s->fd, &m, MSG_DONTWAIT);
 }
 
 static int
@@ -189,9 +219,9 @@ record(const char *addr, const struct record *rec, const struct timespec *when,
 }
 
 static void
-signed_request(int fd, const unsigned char *buf, size_t n,
-    const struct sockaddr *from, socklen_t flen, const char *shown)
+signed_request(const struct sender *from, const unsigned char *buf, size_t n)
 {
+	const char *shown = from->shown;
 	unsigned char out[PACKET_MAX];
 	const unsigned char *mac = buf + n - 1 - SHA256_SIZE;
 	struct packet p;
@@ -228,7 +258,7 @@ signed_request(int fd, const unsigned char *buf, size_t n,
 	memset(&p.rec, 0, sizeof(p.rec));
 	if ((len = packet_encode(&p, u.key.bytes, u.key.len, out,
 	    sizeof(out))) > 0)
-		reply(fd, out, len, from, flen);
+		reply(from, out, len);
 }
 
 static int
@@ -247,16 +277,16 @@ legacy_sender(const struct sockaddr *from)
 
 /* relay-ctrl 3.2's request has no time: the record gets ours. */
 static void
-legacy_request(int fd, const unsigned char *buf, size_t n,
-    const struct sockaddr *from, socklen_t flen, const char *shown)
+legacy_request(const struct sender *from, const unsigned char *buf, size_t n)
 {
+	const char *shown = from->shown;
 	static const unsigned char ok = 1;
 	static struct record none;	/* no USER, no DOMAIN */
 	char addr[ADDR_NAME_SIZE];
 	struct timespec now;
 	const char *why;
 
-	if (!legacy_sender(from)) {
+	if (!legacy_sender((const struct sockaddr *)&from->sa)) {
 		drop("dropped a datagram from %s: it is not a signed packet, "
 		    "and relay-ctrl 3.2's unsigned format is accepted only from "
 		    "RELAY_CTRL_LEGACY_FROM; nothing was written", shown);
@@ -270,7 +300,7 @@ legacy_request(int fd, const unsigned char *buf, size_t n,
 	if (clock_gettime(CLOCK_REALTIME, &now) != 0 ||
 	    record(addr, &none, &now, shown) != 0)
 		return;
-	reply(fd, &ok, 1, from, flen);
+	reply(from, &ok, 1);
 }
 
 /*
@@ -294,19 +324,43 @@ say_drops(time_t now)
 	ovfl.last = now;
 }
 
-/* The kernel's count of datagrams it dropped, as each one read carries it. */
+/*
+ * What comes with each datagram: the kernel's count of the datagrams it
+ * dropped, and the address the datagram came to, kept for the answer.
+ */
 static void
-count_drops(struct listener *l, struct msghdr *m)
+read_control(struct listener *l, struct msghdr *m, struct sender *from)
 {
-	struct cmsghdr *c;
+	struct in_pktinfo in;
+	struct in6_pktinfo in6;
+	struct cmsghdr *c, *out = (struct cmsghdr *)from->src.buf;
 	uint32_t total;
 
+	from->srclen = 0;
 	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL)
-			continue;
-		memcpy(&total, CMSG_DATA(c), sizeof(total));
-		ovfl.lost += total - l->dropped;
-		l->dropped = total;
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+			memcpy(&total, CMSG_DATA(c), sizeof(total));
+			ovfl.lost += total - l->dropped;
+			l->dropped = total;
+		} else if (c->cmsg_level == IPPROTO_IP &&
+		    c->cmsg_type == IP_PKTINFO) {
+			memcpy(&in, CMSG_DATA(c), sizeof(in));
+			in.ipi_spec_dst = in.ipi_addr;
+			in.ipi_ifindex = 0;
+			out->cmsg_level = IPPROTO_IP;
+			out->cmsg_type = IP_PKTINFO;
+			out->cmsg_len = CMSG_LEN(sizeof(in));
+			memcpy(CMSG_DATA(out), &in, sizeof(in));
+			from->srclen = CMSG_SPACE(sizeof(in));
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO) {
+			memcpy(&in6, CMSG_DATA(c), sizeof(in6));
+			out->cmsg_level = IPPROTO_IPV6;
+			out->cmsg_type = IPV6_PKTINFO;
+			out->cmsg_len = CMSG_LEN(sizeof(in6));
+			memcpy(CMSG_DATA(out), &in6, sizeof(in6));
+			from->srclen = CMSG_SPACE(sizeof(in6));
+		}
 	}
 	say_drops(time(NULL));
 }
@@ -316,19 +370,19 @@ static int
 serve_one(struct listener *l)
 {
 	unsigned char buf[PACKET_MAX + 1];
-	char shown[PEER_SHOW_SIZE];
 	union {
 		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(uint32_t))];
+		char buf[CMSG_SPACE(sizeof(uint32_t)) +
+		    CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	} ctl;
-	struct sockaddr_storage from;
 	struct iovec iov = { buf, sizeof(buf) };
+	struct sender from;
 	struct msghdr m;
 	ssize_t n;
 
 	memset(&m, 0, sizeof(m));
-	m.msg_name = &from;
-	m.msg_namelen = sizeof(from);
+	m.msg_name = &from.sa;
+	m.msg_namelen = sizeof(from.sa);
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
 	m.msg_control = ctl.buf;
@@ -336,17 +390,17 @@ serve_one(struct listener *l)
 	n = recvmsg(l->fd, &m, MSG_DONTWAIT);
 	if (n < 0)
 		return errno == EINTR;
-	count_drops(l, &m);
-	net_show((struct sockaddr *)&from, shown);
+	from.fd = l->fd;
+	from.len = m.msg_namelen;
+	read_control(l, &m, &from);
+	net_show((struct sockaddr *)&from.sa, from.shown);
 	if ((size_t)n > PACKET_MAX || (m.msg_flags & MSG_TRUNC))
 		drop("dropped a datagram from %s: it is longer than %d bytes; "
-		    "nothing was written", shown, PACKET_MAX);
+		    "nothing was written", from.shown, PACKET_MAX);
 	else if (n > 0 && buf[0] == PACKET_VERSION)
-		signed_request(l->fd, buf, (size_t)n, (struct sockaddr *)&from,
-		    m.msg_namelen, shown);
+		signed_request(&from, buf, (size_t)n);
 	else
-		legacy_request(l->fd, buf, (size_t)n, (struct sockaddr *)&from,
-		    m.msg_namelen, shown);
+		legacy_request(&from, buf, (size_t)n);
 	return 1;
 }
 
@@ -388,9 +442,12 @@ serve(void)
 
 /* --- start-up ------------------------------------------------------------------ */
 
-/* A deep queue, so that a burst or a slow disk costs time, not datagrams. */
+/*
+ * A deep queue, so that a burst or a slow disk costs time, not datagrams;
+ * the drop count and the address each datagram came to.
+ */
 static void
-tune(int fd)
+tune(int fd, int family)
 {
 	int size = RCVBUF, on = 1;
 
@@ -398,6 +455,10 @@ tune(int fd)
 	    sizeof(size)) != 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on));
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on));
+	else
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 }
 
 /* Returns 0, or -1 with errno. */
@@ -420,7 +481,7 @@ listen_on(const struct peer *p)
 		errno = e;
 		return -1;
 	}
-	tune(fd);
+	tune(fd, p->sa.ss_family);
 	l->fd = fd;
 	l->dropped = 0;
 	net_show((const struct sockaddr *)&p->sa, l->shown);

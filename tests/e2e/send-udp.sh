@@ -277,7 +277,9 @@ ip link add va type veth peer name vb && ip link set vb netns "$PB" &&
 for a in 1 3 10 11 12 20 21 30; do ip addr add "192.0.2.$a/24" dev va; done
 for a in 1 10; do ip -6 addr add "2001:db8::$a/64" dev va nodad; done
 on_b ip addr add 192.0.2.2/24 dev vb
+on_b ip addr add 192.0.2.4/24 dev vb
 on_b ip -6 addr add 2001:db8::2/64 dev vb nodad
+on_b ip -6 addr add 2001:db8::4/64 dev vb nodad
 
 pop_env=(CVM_PWFILE_PATH="$T/passwd" DOMAIN=example.test)
 pop_cmd=(pop3front-auth cvm-pwfile relay-ctrl-allow relay-ctrl-send
@@ -343,6 +345,13 @@ w=$(wait_record 2001:db8::10 2)
 expect "record 2001:db8::10 on B" "$w" '[0-9]*'
 [ "$w" != never ] && ! less "$w" 1.0 && miss "record on B after ${w}s"
 expect "relay from 2001:db8::10 through B after the login" "$(rcpt 2001:db8::10 smtp6 2001:db8::2)" 250
+end
+
+begin "B answers from the address it was asked at, of several"
+send_a RELAY_CTRL_KEYFILE="$T/key" RELAY_CTRL_REMOTES='192.0.2.4,[2001:db8::4]' TCPREMOTEIP=192.0.2.41
+expect "record 192.0.2.41 on B" "$(wait_record 192.0.2.41 2)" '[0-9]*'
+sleep 1.5
+expect "send's warnings about 192.0.2.4 and 2001:db8::4" "$(grep -c 'no answer from .*:811 to the login of 192.0.2.41' "$T/send-a.log")" 0
 end
 
 begin "a packet signed with another secret grants nothing"
