@@ -33,6 +33,7 @@ open(sys.argv[4], "w").write("ok\n")
 s.settimeout(10)
 d, a = s.recvfrom(600)
 open(sys.argv[2], "wb").write(d)
+open(sys.argv[2] + ".port", "w").write("%d\n" % a[1])
 if sys.argv[3]:
     s.sendto(bytes.fromhex(sys.argv[3]), a)
 ' "$1" "$2" "${3:-}" "$ROOT/bound" &
@@ -130,17 +131,27 @@ t "send names a RELAY_CTRL_REMOTES entry it cannot use, and tells the others"
 port=$(free_port)
 catch_one "$port" "$ROOT/got"
 start=$(date +%s%N)
-srun "${LOGIN[@]}" RELAY_CTRL_REMOTES="mail.example.com,127.0.0.1:$port" RELAY_CTRL_TRIES=1 \
-    RELAY_CTRL_KEYFILE="$KEY" -- "$B/relay-ctrl-send" "$RECORDER" "$REC"
+srun "${LOGIN[@]}" RELAY_CTRL_REMOTES="mail.example.com,127.0.0.1:$port" RELAY_CTRL_TRIES=2 \
+    RELAY_CTRL_KEYFILE="$KEY" -- "$B/relay-ctrl-send" "$RECORDER" "$REC" 3<"$KEY"
 took=$((($(date +%s%N) - start) / 1000000))
 wait "$catcher"
+# The sender, found by its socket while it waits for an answer.
+sender=$(ss -Hunap "sport = :$(cat "$ROOT/got.port")" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)
+fds=$(for f in /proc/"$sender"/fd/*; do
+	printf '%s=%s ' "${f##*/}" "$(readlink "$f" | sed 's/:\[[0-9]*\]//')"
+done)
+read -r -a st <"/proc/$sender/stat" 2>/dev/null
 expect appears "$ERR" 'RELAY_CTRL_REMOTES names mail.example.com: it is not a numeric IPv4 or IPv6 address'
 t "send's datagram is a signed v1 request for the client"
 expect test "$(head -c 3 "$ROOT/got" | od -An -tx1 | tr -d ' ')" = 010100
+t "send's sender keeps none of the login's descriptors: /dev/null, its log and its socket ($fds)"
+expect test "$fds" = "0=/dev/null 1=/dev/null 2=$ERR 3=socket "
+t "send's sender is in a session of its own, not the login's child"
+expect test -n "$sender" -a "${st[3]:-}" != "$$" -a "${st[5]:-}" != "$(ps -o sid= $$ | tr -d ' ')"
 t "send runs the program at once, whatever the remotes do (${took} ms)"
 expect test "$took" -lt 500
 t "send: the remote that never answered is named once, after the rounds"
-expect appears "$ERR" "no answer from 127.0.0.1:$port to the login of 192.0.2.7 after 1 tries 1 s apart"
+expect appears "$ERR" "no answer from 127.0.0.1:$port to the login of 192.0.2.7 after 2 tries 1 s apart"
 
 t "send without a secret sends relay-ctrl 3.2's datagram: the address as text"
 port=$(free_port)
