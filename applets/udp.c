@@ -44,7 +44,13 @@ struct listener {
 	uint32_t dropped;	/* the kernel's count, as last seen */
 };
 
-static struct udp {
+struct seen {
+	unsigned char mac[SEEN_BYTES];
+	time_t when;			/* 0: empty */
+};
+
+/* Everything udp holds, from start-up to the end. */
+struct udp {
 	int dir;
 	char what[256];
 	struct key key;			/* len 0: only relay-ctrl 3.2's format */
@@ -54,42 +60,46 @@ static struct udp {
 	struct pollfd p[LISTEN_MAX];
 	int nl;
 	long expiry, skew;
-} u;
+	struct {
+		time_t start;
+		int shown;
+		long held;
+	} limit;			/* warnings about datagrams */
+	struct {
+		time_t last;
+		unsigned long lost;
+	} ovfl;				/* datagrams the kernel dropped */
+	struct seen seen[SEEN_SETS][SEEN_WAYS];
+};
 
 /* --- warnings about datagrams: at most WARN_BURST a minute ------------------ */
 
-static struct {
-	time_t start;
-	int shown;
-	long held;
-} limit;
-
 static void
-flush_held(time_t now)
+flush_held(struct udp *u, time_t now)
 {
-	if (limit.held > 0)
+	if (u->limit.held > 0)
 		warn("%ld more warnings about datagrams were held back in the "
-		    "last %d s", limit.held, WARN_WINDOW);
-	limit.start = now;
-	limit.shown = 0;
-	limit.held = 0;
+		    "last %d s", u->limit.held, WARN_WINDOW);
+	u->limit.start = now;
+	u->limit.shown = 0;
+	u->limit.held = 0;
 }
 
 /* A sender of garbage must not be able to flood the log. */
-static void __attribute__((format(printf, 1, 2)))
-drop(const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3)))
+drop(struct udp *u, const char *fmt, ...)
 {
 	char text[900];
 	time_t now = time(NULL);
 	va_list ap;
 
-	if (now - limit.start >= WARN_WINDOW)
-		flush_held(now);
-	if (limit.shown >= WARN_BURST) {
-		limit.held++;
+	if (now - u->limit.start >= WARN_WINDOW)
+		flush_held(u, now);
+	if (u->limit.shown >= WARN_BURST) {
+		u->limit.held++;
 		return;
 	}
-	limit.shown++;
+	u->limit.shown++;
 	va_start(ap, fmt);
 	fmt_vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
@@ -106,21 +116,16 @@ drop(const char *fmt, ...)
  * when a set is full its oldest login goes, which the record's own time
  * still covers (see relay-ctrl-udp(8), REPLAYS).
  */
-static struct seen {
-	unsigned char mac[SEEN_BYTES];
-	time_t when;			/* 0: empty */
-} seen[SEEN_SETS][SEEN_WAYS];
-
 static struct seen *
-seen_set(const unsigned char *mac)
+seen_set(struct udp *u, const unsigned char *mac)
 {
-	return seen[(mac[0] | (unsigned)mac[1] << 8) % SEEN_SETS];
+	return u->seen[(mac[0] | (unsigned)mac[1] << 8) % SEEN_SETS];
 }
 
 static int
-seen_before(const unsigned char *mac)
+seen_before(struct udp *u, const unsigned char *mac)
 {
-	struct seen *s = seen_set(mac);
+	struct seen *s = seen_set(u, mac);
 	int i;
 
 	for (i = 0; i < SEEN_WAYS; i++)
@@ -130,9 +135,9 @@ seen_before(const unsigned char *mac)
 }
 
 static void
-remember(const unsigned char *mac, time_t when)
+remember(struct udp *u, const unsigned char *mac, time_t when)
 {
-	struct seen *s = seen_set(mac), *old = s;
+	struct seen *s = seen_set(u, mac), *old = s;
 	int i;
 
 	for (i = 1; i < SEEN_WAYS; i++)
@@ -194,32 +199,33 @@ later(const struct timespec *a, const struct timespec *b)
  * would move the record's time back.
  */
 static int
-covered(const char *addr, const struct timespec *when)
+covered(struct udp *u, const char *addr, const struct timespec *when)
 {
 	struct stat st;
 
-	return fstatat(u.dir, addr, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	return fstatat(u->dir, addr, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISREG(st.st_mode) && !later(when, &st.st_mtim);
 }
 
 static int
-record(const char *addr, const struct record *rec, const struct timespec *when,
-    const char *from)
+record(struct udp *u, const char *addr, const struct record *rec,
+    const struct timespec *when, const char *from)
 {
 	char content[RECORD_FILE_MAX];
 	const char *step;
 	size_t len;
 
 	len = record_encode(rec, content, sizeof(content));
-	if (spool_write(u.dir, addr, content, len, when, &step) == 0)
+	if (spool_write(u->dir, addr, content, len, when, &step) == 0)
 		return 0;
-	drop("cannot %s record for %s (from %s) in %s: %s; no answer, the "
-	    "sender tries again", step, addr, from, u.what, strerror(errno));
+	drop(u, "cannot %s record for %s (from %s) in %s: %s; no answer, the "
+	    "sender tries again", step, addr, from, u->what, strerror(errno));
 	return -1;
 }
 
 static void
-signed_request(const struct sender *from, const unsigned char *buf, size_t n)
+signed_request(struct udp *u, const struct sender *from,
+    const unsigned char *buf, size_t n)
 {
 	const char *shown = from->shown;
 	unsigned char out[PACKET_MAX];
@@ -228,56 +234,57 @@ signed_request(const struct sender *from, const unsigned char *buf, size_t n)
 	const char *why;
 	size_t len;
 
-	if (u.key.len == 0) {
-		drop("dropped a signed packet from %s: no secret is configured "
+	if (u->key.len == 0) {
+		drop(u, "dropped a signed packet from %s: no secret is configured "
 		    "(RELAY_CTRL_KEYFILE); nothing was written", shown);
 		return;
 	}
-	if ((why = packet_decode(buf, n, u.key.bytes, u.key.len, &p)) != NULL) {
-		drop("dropped a datagram from %s: %s; nothing was written",
+	if ((why = packet_decode(buf, n, u->key.bytes, u->key.len, &p)) != NULL) {
+		drop(u, "dropped a datagram from %s: %s; nothing was written",
 		    shown, why);
 		return;
 	}
 	if (p.kind != ITEM_REQUEST) {
-		drop("dropped a datagram from %s: it is a RESPONSE, not a "
+		drop(u, "dropped a datagram from %s: it is a RESPONSE, not a "
 		    "REQUEST; nothing was written", shown);
 		return;
 	}
-	if ((why = packet_timely(&p.when, time(NULL), u.expiry, u.skew)) !=
+	if ((why = packet_timely(&p.when, time(NULL), u->expiry, u->skew)) !=
 	    NULL) {
-		drop("dropped the request for %s from %s: %s; nothing was "
+		drop(u, "dropped the request for %s from %s: %s; nothing was "
 		    "written", p.addr, shown, why);
 		return;
 	}
-	if (!seen_before(mac) && !covered(p.addr, &p.when)) {
-		if (record(p.addr, &p.rec, &p.when, shown) != 0)
+	if (!seen_before(u, mac) && !covered(u, p.addr, &p.when)) {
+		if (record(u, p.addr, &p.rec, &p.when, shown) != 0)
 			return;
-		remember(mac, p.when.tv_sec);
+		remember(u, mac, p.when.tv_sec);
 	}
 	p.kind = ITEM_RESPONSE;
 	memset(&p.rec, 0, sizeof(p.rec));
-	if ((len = packet_encode(&p, u.key.bytes, u.key.len, out,
+	if ((len = packet_encode(&p, u->key.bytes, u->key.len, out,
 	    sizeof(out))) > 0)
 		reply(from, out, len);
 }
 
 static int
-legacy_sender(const struct sockaddr *from)
+legacy_sender(const struct udp *u, const struct sockaddr *from)
 {
 	char name[ADDR_NAME_SIZE];
 	int i;
 
 	if (net_name(from, name) != NULL)
 		return 0;
-	for (i = 0; i < u.nlegacy; i++)
-		if (strcmp(u.legacy[i], name) == 0)
+	for (i = 0; i < u->nlegacy; i++)
+		if (strcmp(u->legacy[i], name) == 0)
 			return 1;
 	return 0;
 }
 
 /* relay-ctrl 3.2's request has no time: the record gets ours. */
 static void
-legacy_request(const struct sender *from, const unsigned char *buf, size_t n)
+legacy_request(struct udp *u, const struct sender *from,
+    const unsigned char *buf, size_t n)
 {
 	const char *shown = from->shown;
 	static const unsigned char ok = 1;
@@ -286,19 +293,19 @@ legacy_request(const struct sender *from, const unsigned char *buf, size_t n)
 	struct timespec now;
 	const char *why;
 
-	if (!legacy_sender((const struct sockaddr *)&from->sa)) {
-		drop("dropped a datagram from %s: it is not a signed packet, "
+	if (!legacy_sender(u, (const struct sockaddr *)&from->sa)) {
+		drop(u, "dropped a datagram from %s: it is not a signed packet, "
 		    "and relay-ctrl 3.2's unsigned format is accepted only from "
 		    "RELAY_CTRL_LEGACY_FROM; nothing was written", shown);
 		return;
 	}
 	if ((why = legacy_decode(buf, n, addr)) != NULL) {
-		drop("dropped a datagram from %s: %s; nothing was written",
+		drop(u, "dropped a datagram from %s: %s; nothing was written",
 		    shown, why);
 		return;
 	}
 	if (clock_gettime(CLOCK_REALTIME, &now) != 0 ||
-	    record(addr, &none, &now, shown) != 0)
+	    record(u, addr, &none, &now, shown) != 0)
 		return;
 	reply(from, &ok, 1);
 }
@@ -308,20 +315,15 @@ legacy_request(const struct sender *from, const unsigned char *buf, size_t n)
  * WARN_WINDOW seconds: apart from the warnings about datagrams, which
  * the flood itself would use up.
  */
-static struct {
-	time_t last;
-	unsigned long lost;
-} ovfl;
-
 static void
-say_drops(time_t now)
+say_drops(struct udp *u, time_t now)
 {
-	if (ovfl.lost == 0 || now - ovfl.last < WARN_WINDOW)
+	if (u->ovfl.lost == 0 || now - u->ovfl.last < WARN_WINDOW)
 		return;
 	warn("the kernel dropped %lu datagrams: relay-ctrl-udp fell behind "
-	    "(a slow spool disk?); their senders try again", ovfl.lost);
-	ovfl.lost = 0;
-	ovfl.last = now;
+	    "(a slow spool disk?); their senders try again", u->ovfl.lost);
+	u->ovfl.lost = 0;
+	u->ovfl.last = now;
 }
 
 /*
@@ -329,7 +331,8 @@ say_drops(time_t now)
  * dropped, and the address the datagram came to, kept for the answer.
  */
 static void
-read_control(struct listener *l, struct msghdr *m, struct sender *from)
+read_control(struct udp *u, struct listener *l, struct msghdr *m,
+    struct sender *from)
 {
 	struct in_pktinfo in;
 	struct in6_pktinfo in6;
@@ -340,7 +343,7 @@ read_control(struct listener *l, struct msghdr *m, struct sender *from)
 	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
 			memcpy(&total, CMSG_DATA(c), sizeof(total));
-			ovfl.lost += total - l->dropped;
+			u->ovfl.lost += total - l->dropped;
 			l->dropped = total;
 		} else if (c->cmsg_level == IPPROTO_IP &&
 		    c->cmsg_type == IP_PKTINFO) {
@@ -362,12 +365,12 @@ read_control(struct listener *l, struct msghdr *m, struct sender *from)
 			from->srclen = CMSG_SPACE(sizeof(in6));
 		}
 	}
-	say_drops(time(NULL));
+	say_drops(u, time(NULL));
 }
 
 /* Returns 0 when the socket has nothing more to read. */
 static int
-serve_one(struct listener *l)
+serve_one(struct udp *u, struct listener *l)
 {
 	unsigned char buf[PACKET_MAX + 1];
 	union {
@@ -392,15 +395,15 @@ serve_one(struct listener *l)
 		return errno == EINTR;
 	from.fd = l->fd;
 	from.len = m.msg_namelen;
-	read_control(l, &m, &from);
+	read_control(u, l, &m, &from);
 	net_show((struct sockaddr *)&from.sa, from.shown);
 	if ((size_t)n > PACKET_MAX || (m.msg_flags & MSG_TRUNC))
-		drop("dropped a datagram from %s: it is longer than %d bytes; "
+		drop(u, "dropped a datagram from %s: it is longer than %d bytes; "
 		    "nothing was written", from.shown, PACKET_MAX);
 	else if (n > 0 && buf[0] == PACKET_VERSION)
-		signed_request(&from, buf, (size_t)n);
+		signed_request(u, &from, buf, (size_t)n);
 	else
-		legacy_request(&from, buf, (size_t)n);
+		legacy_request(u, &from, buf, (size_t)n);
 	return 1;
 }
 
@@ -416,25 +419,26 @@ clear_error(int fd)
 }
 
 static _Noreturn void
-serve(void)
+serve(struct udp *u)
 {
 	time_t now;
 	int i, k, r;
 
 	for (;;) {
-		r = poll(u.p, (nfds_t)u.nl, limit.held > 0 || ovfl.lost > 0 ?
-		    WARN_WINDOW * 1000 : -1);
+		r = poll(u->p, (nfds_t)u->nl, u->limit.held > 0 ||
+		    u->ovfl.lost > 0 ? WARN_WINDOW * 1000 : -1);
 		now = time(NULL);
-		if (limit.held > 0 && now - limit.start >= WARN_WINDOW)
-			flush_held(now);
-		say_drops(now);
+		if (u->limit.held > 0 && now - u->limit.start >= WARN_WINDOW)
+			flush_held(u, now);
+		say_drops(u, now);
 		if (r <= 0)
 			continue;
-		for (i = 0; i < u.nl; i++) {
-			if (u.p[i].revents & POLLERR)
-				clear_error(u.p[i].fd);
-			if (u.p[i].revents & POLLIN)
-				for (k = 0; k < BATCH && serve_one(&u.l[i]); k++)
+		for (i = 0; i < u->nl; i++) {
+			if (u->p[i].revents & POLLERR)
+				clear_error(u->p[i].fd);
+			if (u->p[i].revents & POLLIN)
+				for (k = 0; k < BATCH && serve_one(u, &u->l[i]);
+				    k++)
 					;
 		}
 	}
@@ -463,9 +467,9 @@ tune(int fd, int family)
 
 /* Returns 0, or -1 with errno. */
 static int
-listen_on(const struct peer *p)
+listen_on(struct udp *u, const struct peer *p)
 {
-	struct listener *l = &u.l[u.nl];
+	struct listener *l = &u->l[u->nl];
 	int fd, on = 1, e;
 
 	fd = socket(p->sa.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
@@ -485,14 +489,14 @@ listen_on(const struct peer *p)
 	l->fd = fd;
 	l->dropped = 0;
 	net_show((const struct sockaddr *)&p->sa, l->shown);
-	u.p[u.nl].fd = fd;
-	u.p[u.nl].events = POLLIN;
-	u.nl++;
+	u->p[u->nl].fd = fd;
+	u->p[u->nl].events = POLLIN;
+	u->nl++;
 	return 0;
 }
 
 static void
-open_listeners(void)
+open_listeners(struct udp *u)
 {
 	char item[PEER_TEXT_MAX], shown[VISIBLE_SIZE], where[PEER_SHOW_SIZE];
 	const char *list = config_get("RELAY_CTRL_LISTEN"), *why;
@@ -503,13 +507,13 @@ open_listeners(void)
 	if (all)
 		list = "0.0.0.0,::";
 	while (net_next(&list, item, sizeof(item)) != NULL) {
-		if (u.nl == LISTEN_MAX)
+		if (u->nl == LISTEN_MAX)
 			die_temp("RELAY_CTRL_LISTEN names more than %d addresses",
 			    LISTEN_MAX);
 		if ((why = net_parse(item, port, &p)) != NULL)
 			die_temp("RELAY_CTRL_LISTEN names %s: %s", visible(item,
 			    shown, sizeof(shown)), why);
-		if (listen_on(&p) == 0)
+		if (listen_on(u, &p) == 0)
 			continue;
 		net_show((const struct sockaddr *)&p.sa, where);
 		if (all && p.sa.ss_family == AF_INET6 && errno == EAFNOSUPPORT)
@@ -518,12 +522,12 @@ open_listeners(void)
 			die_temp("cannot listen on %s: %s", where,
 			    strerror(errno));
 	}
-	if (u.nl == 0)
+	if (u->nl == 0)
 		die_temp("RELAY_CTRL_LISTEN names no address");
 }
 
 static void
-load_key(void)
+load_key(struct udp *u)
 {
 	const char *path = config_get("RELAY_CTRL_KEYFILE"), *why;
 	int fd = key_env_fd(), own = 0;
@@ -538,7 +542,7 @@ load_key(void)
 		key_close();
 		return;
 	}
-	if ((why = key_read(fd, &u.key)) != NULL)
+	if ((why = key_read(fd, &u->key)) != NULL)
 		die_temp("the secret %.200s (RELAY_CTRL_KEYFILE) is refused: %s",
 		    path != NULL ? path : "from RELAY_CTRL_KEY_FD", why);
 	if (own)
@@ -547,7 +551,7 @@ load_key(void)
 }
 
 static void
-load_legacy(void)
+load_legacy(struct udp *u)
 {
 	char item[PEER_TEXT_MAX], shown[VISIBLE_SIZE];
 	const char *list = config_get("RELAY_CTRL_LEGACY_FROM"), *why;
@@ -555,13 +559,13 @@ load_legacy(void)
 	if (list == NULL)
 		return;
 	while (net_next(&list, item, sizeof(item)) != NULL) {
-		if (u.nlegacy == LEGACY_MAX)
+		if (u->nlegacy == LEGACY_MAX)
 			die_temp("RELAY_CTRL_LEGACY_FROM names more than %d "
 			    "senders", LEGACY_MAX);
-		if ((why = addr_canon(item, u.legacy[u.nlegacy])) != NULL)
+		if ((why = addr_canon(item, u->legacy[u->nlegacy])) != NULL)
 			die_temp("RELAY_CTRL_LEGACY_FROM names %s: %s",
 			    visible(item, shown, sizeof(shown)), why);
-		u.nlegacy++;
+		u->nlegacy++;
 	}
 }
 
@@ -596,6 +600,7 @@ drop_privileges(void)
 int
 udp_main(int argc, char **argv)
 {
+	static struct udp u;	/* 100 KiB: not on the stack */
 	int i;
 
 	(void)argv;
@@ -603,17 +608,17 @@ udp_main(int argc, char **argv)
 		die_usage();
 	if ((u.dir = spool_open(u.what, sizeof(u.what))) < 0)
 		die_temp("cannot open %s: %s", u.what, spool_strerror(errno));
-	load_key();
-	load_legacy();
+	load_key(&u);
+	load_legacy(&u);
 	if (u.key.len == 0 && u.nlegacy == 0)
 		die_temp("neither a secret (RELAY_CTRL_KEYFILE) nor relay-ctrl "
 		    "3.2 senders (RELAY_CTRL_LEGACY_FROM) are configured; set "
 		    "at least one");
 	config_freshness(&u.expiry, &u.skew);
-	open_listeners();
+	open_listeners(&u);
 	drop_privileges();
 	for (i = 0; i < u.nl; i++)
 		info("listening on %s%s", u.l[i].shown, u.key.len ? "" :
 		    " (relay-ctrl 3.2's format only)");
-	serve();
+	serve(&u);
 }
