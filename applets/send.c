@@ -93,7 +93,8 @@ add_remotes(struct round *w, const struct job *j)
 		r = &w->r[w->n];
 		if ((why = net_parse(item, j->port, &r->peer)) != NULL) {
 			warn("RELAY_CTRL_REMOTES names %s: %s; that host is "
-			    "not told", visible(item, shown, sizeof(shown)), why);
+			    "not told", visible(item, shown, sizeof(shown)),
+			    why);
 			continue;
 		}
 		net_show((const struct sockaddr *)&r->peer.sa, r->shown);
@@ -122,8 +123,8 @@ build(struct round *w, struct job *j)
 	    sizeof(w->pkt));
 	if (w->len == 0) {
 		warn("USER and DOMAIN of %s do not fit in a packet (USER at "
-		    "most 250 bytes, DOMAIN 248, about 420 together); they are not "
-		    "sent", j->addr);
+		    "most 250 bytes, DOMAIN 248, about 420 together); they "
+		    "are not sent", j->addr);
 		p.rec.user[0] = p.rec.domain[0] = '\0';
 		w->len = packet_encode(&p, j->key.bytes, j->key.len, w->pkt,
 		    sizeof(w->pkt));
@@ -187,7 +188,9 @@ wait_answers(struct round *w, const struct job *j, long ms)
 			np++;
 		}
 	while (w->waiting > 0 && (left = deadline - now_ms()) > 0) {
-		if (poll(p, (nfds_t)np, (int)(left > 60000 ? 60000 : left)) <= 0)
+		if (left > 60000)
+			left = 60000;
+		if (poll(p, (nfds_t)np, (int)left) <= 0)
 			continue;	/* EINTR, or the time is up */
 		for (i = 0; i < np; i++)
 			if (p[i].revents & POLLIN)
@@ -240,7 +243,7 @@ tell_remotes(struct job *j)
 	}
 }
 
-/* --- in the child: letting go of the login ---------------------------------- */
+/* --- in the child: letting go of the login ------------------------- */
 
 /* Every descriptor from 3 up: close_range(2), else /proc, else a loop. */
 static void
@@ -334,9 +337,9 @@ spawn(struct job *j)
 		pid = fork();
 		if (pid != 0) {
 			if (pid < 0)
-				warn("cannot fork to tell the SMTP hosts of the "
-				    "login of %s: %s; continuing without relay "
-				    "there", j->addr, strerror(errno));
+				warn("cannot fork to tell the SMTP hosts of "
+				    "the login of %s: %s; continuing without "
+				    "relay there", j->addr, strerror(errno));
 			_exit(0);
 		}
 		detach();
@@ -351,7 +354,7 @@ spawn(struct job *j)
 	while (r < 0 && errno == EINTR);
 }
 
-/* --- in the login: what to send ----------------------------------------------- */
+/* --- in the login: what to send ------------------------------------ */
 
 static long
 config_tries(void)
@@ -364,7 +367,8 @@ config_tries(void)
 		return TRIES_DEFAULT;
 	if (parse_seconds(s, &v) != 0 || v < 1 || v > 1000) {
 		warn("RELAY_CTRL_TRIES=%s is not a number from 1 to 1000; "
-		    "using %d", visible(s, shown, sizeof(shown)), TRIES_DEFAULT);
+		    "using %d", visible(s, shown, sizeof(shown)),
+		    TRIES_DEFAULT);
 		return TRIES_DEFAULT;
 	}
 	return v;
@@ -390,10 +394,10 @@ load_key(struct key *k, const char *addr)
 		    "RELAY_CTRL_KEY_FD"), shown, sizeof(shown)));
 	if (fd < 0 && path != NULL && *path != '\0') {
 		if ((fd = key_open(path)) < 0) {
-			warn("cannot open the secret %.200s (RELAY_CTRL_KEYFILE) "
-			    "for the login of %s: %s (relay-ctrl-chdir opens it "
-			    "as root); no SMTP host is told", path, addr,
-			    strerror(errno));
+			warn("cannot open the secret %.200s "
+			    "(RELAY_CTRL_KEYFILE) for the login of %s: %s "
+			    "(relay-ctrl-chdir opens it as root); no SMTP host "
+			    "is told", path, addr, strerror(errno));
 			return -1;
 		}
 		own = 1;
@@ -433,9 +437,9 @@ prepare(struct job *j)
 	if (load_key(&j->key, j->addr) != 0)
 		return 0;
 	if (j->key.len == 0 && strchr(j->addr, ':') != NULL) {
-		warn("relay-ctrl 3.2's format holds only IPv4 addresses, and no "
-		    "secret is configured (RELAY_CTRL_KEYFILE); no SMTP host is "
-		    "told of the login of %s", j->addr);
+		warn("relay-ctrl 3.2's format holds only IPv4 addresses, and "
+		    "no secret is configured (RELAY_CTRL_KEYFILE); no SMTP "
+		    "host is told of the login of %s", j->addr);
 		return 0;
 	}
 	if (clock_gettime(CLOCK_REALTIME, &j->when) != 0) {

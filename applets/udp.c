@@ -53,7 +53,7 @@ struct seen {
 struct udp {
 	int dir;
 	char what[256];
-	struct key key;			/* len 0: only relay-ctrl 3.2's format */
+	struct key key;			/* len 0: relay-ctrl 3.2's only */
 	char legacy[LEGACY_MAX][ADDR_NAME_SIZE];
 	int nlegacy;
 	struct listener l[LISTEN_MAX];
@@ -72,7 +72,7 @@ struct udp {
 	struct seen seen[SEEN_SETS][SEEN_WAYS];
 };
 
-/* --- warnings about datagrams: at most WARN_BURST a minute ------------------ */
+/* --- warnings about datagrams: at most WARN_BURST a minute --------- */
 
 static void
 flush_held(struct udp *u, time_t now)
@@ -106,7 +106,7 @@ drop(struct udp *u, const char *fmt, ...)
 	warn("%s", text);
 }
 
-/* --- replays ------------------------------------------------------------------- */
+/* --- replays -------------------------------------------------------- */
 
 /*
  * The MACs of requests recorded lately.  A request whose record is older
@@ -147,7 +147,7 @@ remember(struct udp *u, const unsigned char *mac, time_t when)
 	old->when = when;
 }
 
-/* --- one datagram -------------------------------------------------------------- */
+/* --- one datagram --------------------------------------------------- */
 
 /* Where a datagram came from, and the address it came to. */
 struct sender {
@@ -235,11 +235,13 @@ signed_request(struct udp *u, const struct sender *from,
 	size_t len;
 
 	if (u->key.len == 0) {
-		drop(u, "dropped a signed packet from %s: no secret is configured "
-		    "(RELAY_CTRL_KEYFILE); nothing was written", shown);
+		drop(u, "dropped a signed packet from %s: no secret is "
+		    "configured (RELAY_CTRL_KEYFILE); nothing was written",
+		    shown);
 		return;
 	}
-	if ((why = packet_decode(buf, n, u->key.bytes, u->key.len, &p)) != NULL) {
+	why = packet_decode(buf, n, u->key.bytes, u->key.len, &p);
+	if (why != NULL) {
 		drop(u, "dropped a datagram from %s: %s; nothing was written",
 		    shown, why);
 		return;
@@ -294,9 +296,10 @@ legacy_request(struct udp *u, const struct sender *from,
 	const char *why;
 
 	if (!legacy_sender(u, (const struct sockaddr *)&from->sa)) {
-		drop(u, "dropped a datagram from %s: it is not a signed packet, "
-		    "and relay-ctrl 3.2's unsigned format is accepted only from "
-		    "RELAY_CTRL_LEGACY_FROM; nothing was written", shown);
+		drop(u, "dropped a datagram from %s: it is not a signed "
+		    "packet, and relay-ctrl 3.2's unsigned format is accepted "
+		    "only from RELAY_CTRL_LEGACY_FROM; nothing was written",
+		    shown);
 		return;
 	}
 	if ((why = legacy_decode(buf, n, addr)) != NULL) {
@@ -341,7 +344,8 @@ read_control(struct udp *u, struct listener *l, struct msghdr *m,
 
 	from->srclen = 0;
 	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SO_RXQ_OVFL) {
 			memcpy(&total, CMSG_DATA(c), sizeof(total));
 			u->ovfl.lost += total - l->dropped;
 			l->dropped = total;
@@ -398,8 +402,8 @@ serve_one(struct udp *u, struct listener *l)
 	read_control(u, l, &m, &from);
 	net_show((struct sockaddr *)&from.sa, from.shown);
 	if ((size_t)n > PACKET_MAX || (m.msg_flags & MSG_TRUNC))
-		drop(u, "dropped a datagram from %s: it is longer than %d bytes; "
-		    "nothing was written", from.shown, PACKET_MAX);
+		drop(u, "dropped a datagram from %s: it is longer than %d "
+		    "bytes; nothing was written", from.shown, PACKET_MAX);
 	else if (n > 0 && buf[0] == PACKET_VERSION)
 		signed_request(u, &from, buf, (size_t)n);
 	else
@@ -444,7 +448,7 @@ serve(struct udp *u)
 	}
 }
 
-/* --- start-up ------------------------------------------------------------------ */
+/* --- start-up ------------------------------------------------------- */
 
 /*
  * A deep queue, so that a burst or a slow disk costs time, not datagrams;
@@ -508,8 +512,8 @@ open_listeners(struct udp *u)
 		list = "0.0.0.0,::";
 	while (net_next(&list, item, sizeof(item)) != NULL) {
 		if (u->nl == LISTEN_MAX)
-			die_temp("RELAY_CTRL_LISTEN names more than %d addresses",
-			    LISTEN_MAX);
+			die_temp("RELAY_CTRL_LISTEN names more than %d "
+			    "addresses", LISTEN_MAX);
 		if ((why = net_parse(item, port, &p)) != NULL)
 			die_temp("RELAY_CTRL_LISTEN names %s: %s", visible(item,
 			    shown, sizeof(shown)), why);
@@ -543,8 +547,8 @@ load_key(struct udp *u)
 		return;
 	}
 	if ((why = key_read(fd, &u->key)) != NULL)
-		die_temp("the secret %.200s (RELAY_CTRL_KEYFILE) is refused: %s",
-		    path != NULL ? path : "from RELAY_CTRL_KEY_FD", why);
+		die_temp("the secret %.200s (RELAY_CTRL_KEYFILE) is refused: "
+		    "%s", path != NULL ? path : "from RELAY_CTRL_KEY_FD", why);
 	if (own)
 		close(fd);
 	key_close();
@@ -594,7 +598,8 @@ drop_privileges(void)
 	if (getuid() != (uid_t)uid || geteuid() != (uid_t)uid ||
 	    getgid() != (gid_t)gid || getegid() != (gid_t)gid ||
 	    (uid != 0 && syscall(SYS_setuid, 0) == 0))
-		die_temp("the change to uid %ld gid %ld did not hold", uid, gid);
+		die_temp("the change to uid %ld gid %ld did not hold", uid,
+		    gid);
 }
 
 int

@@ -131,7 +131,8 @@ read_env(const unsigned char *s, size_t len, struct packet *p)
 	else if (nlen == 6 && memcmp(s, "DOMAIN", 6) == 0)
 		dst = p->rec.domain;
 	else
-		return "an ENV item names a variable other than USER and DOMAIN";
+		return "an ENV item names a variable other than USER and "
+		    "DOMAIN";
 	if (dst[0] != '\0')
 		return "an ENV item repeats a variable";
 	if (vlen == 0 || !record_value_ok((const char *)eq + 1, vlen))

@@ -23,32 +23,35 @@ ror(uint32_t x, int n)
 	return x >> n | x << (32 - n);
 }
 
-/* FIPS 180-4, 6.2.2: one 64-byte block into the state. */
+/*
+ * FIPS 180-4, 6.2.2: one 64-byte block into the state.  v[0..7] are the
+ * standard's a..h; each round shifts them down by one.
+ */
 static void
 compress(uint32_t h[8], const unsigned char *p)
 {
-	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
+	uint32_t w[64], v[8], t1, t2;
 	int i;
 
 	for (i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
 		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
 	for (i = 16; i < 64; i++)
-		w[i] = (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ w[i - 2] >> 10) +
-		    w[i - 7] + (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^
-		    w[i - 15] >> 3) + w[i - 16];
-	a = h[0]; b = h[1]; c = h[2]; d = h[3];
-	e = h[4]; f = h[5]; g = h[6]; hh = h[7];
+		w[i] = (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^
+		    w[i - 2] >> 10) + w[i - 7] + (ror(w[i - 15], 7) ^
+		    ror(w[i - 15], 18) ^ w[i - 15] >> 3) + w[i - 16];
+	memcpy(v, h, sizeof(v));
 	for (i = 0; i < 64; i++) {
-		t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
-		    ((e & f) ^ (~e & g)) + k[i] + w[i];
-		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
-		    ((a & b) ^ (a & c) ^ (b & c));
-		hh = g; g = f; f = e; e = d + t1;
-		d = c; c = b; b = a; a = t1 + t2;
+		t1 = v[7] + (ror(v[4], 6) ^ ror(v[4], 11) ^ ror(v[4], 25)) +
+		    ((v[4] & v[5]) ^ (~v[4] & v[6])) + k[i] + w[i];
+		t2 = (ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22)) +
+		    ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+		memmove(v + 1, v, 7 * sizeof(v[0]));
+		v[4] += t1;
+		v[0] = t1 + t2;
 	}
-	h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+	for (i = 0; i < 8; i++)
+		h[i] += v[i];
 }
 
 void
@@ -99,14 +102,18 @@ sha256_final(struct sha256 *s, unsigned char out[SHA256_SIZE])
 	while (s->fill != SHA256_BLOCK - 8)
 		sha256_update(s, &pad, 1);
 	for (i = 0; i < 8; i++)
-		s->block[SHA256_BLOCK - 8 + i] = (unsigned char)(bits >> (56 - 8 * i));
+		s->block[SHA256_BLOCK - 8 + i] =
+		    (unsigned char)(bits >> (56 - 8 * i));
 	compress(s->h, s->block);
 	for (i = 0; i < 32; i++)
 		out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
 	memset(s, 0, sizeof(*s));
 }
 
-/* RFC 2104: H(K ^ opad, H(K ^ ipad, text)), a key longer than a block hashed first. */
+/*
+ * RFC 2104: H(K ^ opad, H(K ^ ipad, text)), a key longer than a block
+ * hashed first.
+ */
 void
 hmac_sha256(const void *key, size_t keylen, const void *msg, size_t len,
     unsigned char out[SHA256_SIZE])
