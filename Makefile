@@ -121,6 +121,12 @@ bench: relayctl
 install: relayctl
 	@sh ./install.sh $(if $(PREFIX),--prefix $(PREFIX)) $(if $(DESTDIR),--destdir $(DESTDIR))
 
+# The Debian package, built in a clean copy of the tree (tests/install/build-deb.sh):
+# build/deb/relayctl_VERSION-1_ARCH.deb.
+deb:
+	@sh tests/install/build-deb.sh
+.PHONY: deb
+
 clean:
 	rm -rf relayctl build
 

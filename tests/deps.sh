@@ -8,10 +8,13 @@ set -eu
 
 # The tools the suites run (ucspi-tcp, daemontools, mailfront and cvm are
 # the tcpserver end-to-end suite's servers: no mail transport, no IMAP or
-# POP3 server as Debian counts them).
+# POP3 server as Debian counts them); debhelper, dpkg-dev, fakeroot and
+# lintian build and check the Debian package (72-deb); curl is the Courier
+# suite's mail client (62-e2e-courier).
 tools="gcc make libc6-dev libcmocka-dev musl-tools clang libclang-rt-dev
 valgrind mandoc file strace python3 iproute2 util-linux mount procps
-shellcheck cppcheck man-db ucspi-tcp daemontools mailfront cvm"
+shellcheck cppcheck man-db ucspi-tcp daemontools mailfront cvm
+debhelper dpkg-dev fakeroot lintian curl"
 # The shared libraries of Postfix and Dovecot.  The servers themselves are
 # fetched with apt-get download, unpacked under build/debs and run in
 # namespaces of their own (tests/e2e/debs.sh), never installed.

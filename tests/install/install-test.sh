@@ -25,11 +25,14 @@ trap 'rm -rf "$work"' EXIT
 # install.sh rebuild in the middle of a test; the binary is the newest file.
 src=$work/src
 mkdir "$src"
-cp -R install.sh Makefile relayctl.c applets lib man relayctl "$src/"
+cp -R install.sh Makefile relayctl.c applets lib man systemd courier relayctl "$src/"
 touch "$src/relayctl"
 chmod -R a+rX "$src"
 inst=$src/install.sh
 names=$("$src/relayctl" --list)
+# The unit files install.sh puts beside the cron file (udp's only with its applet).
+units="relay-ctrl-age.service relay-ctrl-age.timer"
+grep -qx udp <<<"$names" && units="$units relay-ctrl-udp.service"
 version=$("$src/relayctl" --version)
 pages=$(cd man && ls ./*.8 | sed 's:^\./::')
 
@@ -70,6 +73,11 @@ expected() {
 			echo "l 777 $p/bin/relay-ctrl-$n relayctl"
 			echo "l 777 $p/bin/relayctl-$n relayctl"
 		done
+		echo "d 755 $p/libexec"
+		echo "d 755 $p/libexec/relayctl"
+		for f in courier-start courier-imapd courier-pop3d; do
+			echo "f 755 $p/libexec/relayctl/$f"
+		done
 		echo "d 755 $p/share"
 		echo "d 755 $p/share/man"
 		echo "d 755 $p/share/man/man8"
@@ -82,6 +90,11 @@ expected() {
 		echo "d 755 etc/relay-ctrl"
 		echo "f 644 etc/relay-ctrl/RELAY_CTRL_DIR"
 		echo "f 644 etc/relay-ctrl/RELAY_CTRL_EXPIRY"
+		echo "d 755 etc/systemd"
+		echo "d 755 etc/systemd/system"
+		for u in $units; do
+			echo "f 644 etc/systemd/system/$u"
+		done
 		echo "d 755 var"
 		echo "d 755 var/spool"
 		echo "d 700 var/spool/relay-ctrl"
@@ -99,6 +112,13 @@ if command -v shellcheck >/dev/null 2>&1; then
 	fi
 else
 	fail "shellcheck is not installed (tests/deps.sh installs it)"
+fi
+if command -v shellcheck >/dev/null 2>&1; then
+	if out=$(shellcheck -s sh -o quote-safe-variables "$inst" 2>&1); then
+		pass "shellcheck -o quote-safe-variables: every variable expansion in install.sh is quoted"
+	else
+		fail "shellcheck -o quote-safe-variables install.sh" "$out"
+	fi
 fi
 check "install.sh is POSIX sh (#!/bin/sh, set -eu)" \
 	grep -qx 'set -eu' "$inst"
@@ -209,8 +229,33 @@ check "the installed man pages are man/*.8" test "$ok" = yes
 check "RELAY_CTRL_DIR is /var/spool/relay-ctrl/allow" \
 	test "$(cat "$d/etc/relay-ctrl/RELAY_CTRL_DIR")" = /var/spool/relay-ctrl/allow
 check "RELAY_CTRL_EXPIRY is 900" test "$(cat "$d/etc/relay-ctrl/RELAY_CTRL_EXPIRY")" = 900
-check "the cron line runs relay-ctrl-age every minute as root" \
-	grep -qx '\* \* \* \* \* root /usr/local/bin/relay-ctrl-age' "$d/etc/cron.d/relay-ctrl"
+check "the cron line runs relay-ctrl-age every minute as root, unless systemd runs the timer" \
+	grep -qx '\* \* \* \* \* root systemctl -q is-active relay-ctrl-age.timer 2>/dev/null || /usr/local/bin/relay-ctrl-age' "$d/etc/cron.d/relay-ctrl"
+ok=yes
+for f in courier-start courier-imapd courier-pop3d; do
+	sed -e 's|@BINDIR@|/usr/local/bin|g' -e 's|@LIBEXECDIR@|/usr/local/libexec/relayctl|g' "courier/$f.in" |
+		cmp -s - "$d/usr/local/libexec/relayctl/$f" || { ok=no; echo "    $f differs"; }
+	! grep -q '@[A-Z]*@' "$d/usr/local/libexec/relayctl/$f" || { ok=no; echo "    $f keeps a placeholder"; }
+done
+check "Courier's scripts in /usr/local/libexec/relayctl name /usr/local/bin and their own directory" test "$ok" = yes
+check "the age unit runs /usr/local/bin/relay-ctrl-age" \
+	grep -qx 'ExecStart=/usr/local/bin/relay-ctrl-age' "$d/etc/systemd/system/relay-ctrl-age.service"
+check "the timer starts it every minute" grep -qx 'OnCalendar=minutely' "$d/etc/systemd/system/relay-ctrl-age.timer"
+ok=yes
+for w in ProtectSystem=strict ReadWritePaths=/var/spool/relay-ctrl PrivateNetwork=yes NoNewPrivileges=yes \
+    ProtectHome=yes PrivateTmp=yes RestrictAddressFamilies=AF_UNIX; do
+	grep -qx "$w" "$d/etc/systemd/system/relay-ctrl-age.service" || { ok=no; echo "    missing: $w"; }
+done
+check "the age service has the hardening of a root job that only needs the spool" test "$ok" = yes
+ok=yes
+for w in 'ExecStart=/usr/local/bin/relay-ctrl-chdir /usr/local/bin/relay-ctrl-udp' 'Environment=UID=65534 GID=65534' \
+    ProtectSystem=strict ReadWritePaths=/var/spool/relay-ctrl NoNewPrivileges=yes ProtectHome=yes PrivateTmp=yes \
+    'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX'; do
+	grep -qxF "$w" systemd/relay-ctrl-udp.service ||
+		grep -qxF "$w" <(sed 's|@BINDIR@|/usr/local/bin|g' systemd/relay-ctrl-udp.service) || { ok=no; echo "    missing: $w"; }
+done
+grep -q '^PrivateNetwork=yes' systemd/relay-ctrl-udp.service && { ok=no; echo "    the udp receiver needs the network"; }
+check "the udp unit runs chdir then udp as root, drops to 65534, the same hardening with the network" test "$ok" = yes
 if [ "$is_root" = yes ]; then
 	others=$(find "$d" -mindepth 1 ! -uid 0 -o -mindepth 1 ! -gid 0)
 	check "as root every installed file belongs to root:root" test -z "$others"
@@ -226,7 +271,7 @@ for n in $names; do
 done
 check "every installed link runs its applet" test "$ok" = yes
 for w in "relay-ctrl-check qmail-smtpd" "checkpassword /usr/local/bin/relay-ctrl-allow" \
-    "AUTHMODULES=" "imaplogin" "script-login" "check_policy_service" "smtpd_policy_service_default_action = DUNNO"; do
+    "AUTHMODULES=" "ExecStart=/usr/local/libexec/relayctl/courier-start start imapd" "DAEMON=/usr/local/libexec/relayctl/courier-start" "script-login" "check_policy_service" "smtpd_policy_service_default_action = DUNNO"; do
 	if grep -qF -- "$w" "$work/first.log"; then
 		pass "install.sh prints the wiring line with \"$w\""
 	else
@@ -235,6 +280,22 @@ for w in "relay-ctrl-check qmail-smtpd" "checkpassword /usr/local/bin/relay-ctrl
 done
 check "install.sh explains why the 0700/0777 spool is safe" \
 	grep -q 'why the spool is safe: .*0700.*0777' "$work/first.log"
+
+# Every unit file, as install.sh fills it in, through systemd's own checker
+# (man pages are looked up where they are installed, so not here).
+if command -v systemd-analyze >/dev/null 2>&1; then
+	mkdir "$work/units"
+	for u in systemd/*; do
+		sed "s|@BINDIR@|$d/usr/local/bin|g" "$u" >"$work/units/${u##*/}"
+	done
+	if out=$(systemd-analyze verify --man=no "$work"/units/* 2>&1) && [ -z "$out" ]; then
+		pass "systemd-analyze verify: $(cd systemd && echo *)"
+	else
+		fail "systemd-analyze verify of systemd/*" "$out"
+	fi
+else
+	skip "systemd-analyze verify of the unit files: systemd-analyze is not installed (Debian: systemd)"
+fi
 
 # ------------------------------------------------------------- second run
 
@@ -255,7 +316,7 @@ esac
 changed_lines=$(grep -E '^install.sh: /.*: ' "$work/second.log" | grep -v -E ': (unchanged|kept as it is.*)$')
 check "the second run reports every item unchanged or kept" test -z "$changed_lines"
 items=$(grep -cE '^install.sh: /.*: (unchanged|kept as it is.*)$' "$work/second.log")
-want_items=$((1 + 2 * $(wc -w <<<"$names") + $(wc -w <<<"$pages") + 2 + 2 + 1))
+want_items=$((1 + 2 * $(wc -w <<<"$names") + $(wc -w <<<"$pages") + 3 + 2 + 2 + 1 + $(wc -w <<<"$units")))
 check "the second run reports each of the $want_items items once ($items)" test "$items" = "$want_items"
 
 # Configuration belongs to the admin; a missing file comes back.
@@ -354,7 +415,9 @@ else
 	fail "--prefix /opt/relayctl (< expected, > installed)" "$(diff <(echo "$want") <(echo "$got"))"
 fi
 check "--prefix: the cron line names /opt/relayctl/bin/relay-ctrl-age" \
-	grep -qx '\* \* \* \* \* root /opt/relayctl/bin/relay-ctrl-age' "$d/etc/cron.d/relay-ctrl"
+	grep -qx '\* \* \* \* \* root .* || /opt/relayctl/bin/relay-ctrl-age' "$d/etc/cron.d/relay-ctrl"
+check "--prefix: the unit names /opt/relayctl/bin/relay-ctrl-age" \
+	grep -qx 'ExecStart=/opt/relayctl/bin/relay-ctrl-age' "$d/etc/systemd/system/relay-ctrl-age.service"
 check "--prefix: the printed wiring names /opt/relayctl/bin" \
 	grep -q '/opt/relayctl/bin/relay-ctrl-check' "$work/opt.log"
 
@@ -484,6 +547,73 @@ EOF
 	fi
 fi
 
+# musl: what install.sh ships is the musl build; a binary linked with
+# glibc is what a host without musl gets, with a warning that says so.
+is_glibc() { LC_ALL=C grep -q -a GLIBC_ "$1"; }
+musl_max=65536	# issue 11: the musl build is under 64 KiB (glibc's is over 800 KiB)
+if command -v musl-gcc >/dev/null 2>&1; then
+	mkdir "$work/nomusl"
+	for f in "$work"/nocc/*; do
+		[ "${f##*/}" = musl-gcc ] || ln -s "$(readlink "$f")" "$work/nomusl/${f##*/}"
+	done
+	for t in make gcc; do ln -sf "$(command -v "$t")" "$work/nomusl/$t"; done
+	rm -f "$b/relayctl"
+	PATH=$work/nomusl make -s -C "$b" relayctl >/dev/null 2>&1
+	if is_glibc "$b/relayctl"; then
+		cp "$b/relayctl" "$work/glibc-relayctl"
+		# (b) no musl and no way to get it: the glibc build, installed, with its cost said.
+		PATH=$work/nomusl "$b/install.sh" --destdir "$b/root-glibc" >"$work/glibc.log" 2>&1
+		rc=$?
+		size=$(wc -c <"$b/relayctl")
+		if [ "$rc" = 0 ] && cmp -s "$b/relayctl" "$b/root-glibc/usr/local/bin/relayctl" &&
+		    grep -q "warning: .*built with glibc's static C library, not musl.*$size bytes.*2.76x.*installing it anyway" "$work/glibc.log"; then
+			pass "no musl anywhere: the glibc build is installed, with a warning giving its size ($size bytes) and its cost"
+		else
+			fail "no musl anywhere (exit $rc)" "$(grep -v ': installed' "$work/glibc.log" | tail -n 8)"
+		fi
+		# (c) musl is here now: a glibc binary newer than its sources is rebuilt.
+		touch "$b/relayctl"
+		"$b/install.sh" --destdir "$b/root-remusl" >"$work/remusl.log" 2>&1
+		rc=$?
+		if [ "$rc" = 0 ] && ! is_glibc "$b/root-remusl/usr/local/bin/relayctl" &&
+		    grep -q 'building .*built with glibc; musl-gcc is here now' "$work/remusl.log" &&
+		    ! grep -q "glibc's static C library" "$work/remusl.log"; then
+			pass "a glibc binary with musl-gcc on PATH: rebuilt with musl, then installed"
+		else
+			fail "a glibc binary with musl-gcc on PATH (exit $rc)" "$(grep -v ': installed' "$work/remusl.log" | tail -n 8)"
+		fi
+		# (a) as root on Debian without musl-tools: apt-get installs it
+		# (a stand-in that links the real musl-gcc), then the musl build.
+		if [ "$is_root" = yes ]; then
+			mkdir "$work/fakeapt2"
+			cat >"$work/fakeapt2/apt-get" <<EOF
+#!/bin/sh
+echo "\$*" >>"$work/apt2.calls"
+case "\$*" in *install*) ln -sf "$(command -v musl-gcc)" "$work/nomusl/musl-gcc" ;; esac
+exit 0
+EOF
+			chmod 755 "$work/fakeapt2/apt-get"
+			cp "$work/glibc-relayctl" "$b/relayctl"
+			touch "$b/relayctl"
+			PATH=$work/fakeapt2:$work/nomusl "$b/install.sh" --chroot "$work/jail-musl" >"$work/apt2.log" 2>&1
+			rc=$?
+			rm -f "$work/nomusl/musl-gcc"
+			got=$(grep install "$work/apt2.calls" 2>/dev/null)
+			if [ "$rc" = 0 ] && [ "${got##* }" = musl-tools ] && ! grep -q 'gcc libc6-dev\|make' <<<"$got" &&
+			    ! is_glibc "$work/jail-musl/bin/relayctl" && [ "$(wc -c <"$work/jail-musl/bin/relayctl")" -lt "$musl_max" ] &&
+			    file "$work/jail-musl/bin/relayctl" | grep -q 'statically linked'; then
+				pass "as root, gcc but no musl: apt-get installs musl-tools only, and the musl build (under 64 KiB, static) is installed"
+			else
+				fail "as root, gcc but no musl (exit $rc, apt-get: $got)" "$(grep -v ': installed\|unchanged' "$work/apt2.log" | tail -n 8)"
+			fi
+		fi
+	else
+		skip "the glibc fallback (gcc -static did not give a glibc binary here)"
+	fi
+else
+	fail "musl-gcc is not installed (tests/deps.sh installs musl-tools)"
+fi
+
 # ---------------------------------------------------------------- chroot
 
 chroot=$(command -v chroot)
@@ -586,7 +716,11 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 		export PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
 		cd /
 		had_cron=no
-		[ -d /etc/cron.d ] && had_cron=yes
+		PATH=$PATH:/usr/sbin:/sbin command -v cron >/dev/null || PATH=$PATH:/usr/sbin:/sbin command -v crond >/dev/null &&
+			had_cron=yes
+		had_systemctl=no
+		command -v systemctl >/dev/null && had_systemctl=yes
+		[ ! -d /run/systemd/system ] || { echo "skipped: systemd runs this host: the real install would enable its timer"; exit 0; }
 		"$inst" >"$ns/first" 2>&1 || { echo "FAIL: ./install.sh exited $?"; cat "$ns/first"; }
 		"$inst" >"$ns/second" 2>&1
 		tail -n 1 "$ns/second" | grep -q "^install.sh: nothing changed" &&
@@ -613,15 +747,31 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 		else
 			echo "skipped: man (man-db is not installed)"
 		fi
+		line="* * * * * root systemctl -q is-active relay-ctrl-age.timer 2>/dev/null || /usr/local/bin/relay-ctrl-age"
 		if [ "$had_cron" = yes ]; then
-			grep -qx "\* \* \* \* \* root /usr/local/bin/relay-ctrl-age" /etc/cron.d/relay-ctrl &&
-				echo "ok: /etc/cron.d/relay-ctrl runs relay-ctrl-age every minute" ||
+			grep -qxF "$line" /etc/cron.d/relay-ctrl && grep -q "age: a cron daemon runs here" "$ns/first" &&
+				echo "ok: with a cron daemon, /etc/cron.d/relay-ctrl runs relay-ctrl-age every minute" ||
 				echo "FAIL: /etc/cron.d/relay-ctrl"
 		else
-			[ ! -e /etc/cron.d ] &&
-				grep -q "no /etc/cron.d on this host: add .*/usr/local/bin/relay-ctrl-age" "$ns/first" &&
-				echo "ok: without /etc/cron.d, install.sh prints the crontab line and creates no cron.d" ||
-				echo "FAIL: without /etc/cron.d"
+			[ ! -e /etc/cron.d/relay-ctrl ] &&
+				grep -q "warning: relay-ctrl-age will not run: .*neither systemd as PID 1 nor a cron daemon.*add \"\* \* \* \* \* /usr/local/bin/relay-ctrl-age\" to root.s crontab" "$ns/first" &&
+				echo "ok: without systemd as PID 1 or cron, install.sh warns with the crontab line and writes no cron file" ||
+				{ echo "FAIL: without systemd or cron"; grep age "$ns/first"; }
+		fi
+		if [ "$had_systemctl" = yes ]; then
+			[ -f /etc/systemd/system/relay-ctrl-age.service ] && [ -f /etc/systemd/system/relay-ctrl-age.timer ] &&
+				[ ! -e /etc/systemd/system/timers.target.wants/relay-ctrl-age.timer ] &&
+				grep -q "systemd is installed but is not PID 1 here.*not enabled.*systemctl enable --now relay-ctrl-age.timer" "$ns/first" &&
+				echo "ok: systemd installed but not PID 1: the units are installed, not enabled, and it says how to enable them" ||
+				{ echo "FAIL: units where systemd is not PID 1"; ls -l /etc/systemd/system; grep age "$ns/first"; }
+			if command -v systemd-analyze >/dev/null; then
+				# it needs a writable /tmp: a tmpfs in a namespace of its own
+				out=$(unshare -m sh -c "mount -t tmpfs tmpfs /tmp && systemd-analyze verify /etc/systemd/system/relay-ctrl-age.service /etc/systemd/system/relay-ctrl-age.timer" 2>&1) &&
+					[ -z "$out" ] && echo "ok: systemd-analyze verify: the installed age units" ||
+					{ echo "FAIL: systemd-analyze verify of the installed age units"; echo "$out"; }
+			else
+				echo "skipped: systemd-analyze verify of the installed units (systemd-analyze is not installed)"
+			fi
 		fi
 		[ "$(stat -c "%a %u" /var/spool/relay-ctrl)" = "700 0" ] &&
 			[ "$(stat -c "%a %u" /var/spool/relay-ctrl/allow)" = "777 0" ] &&
@@ -631,13 +781,48 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 			[ -f /etc/relay-ctrl/RELAY_CTRL_DIR ] && [ -f /var/spool/relay-ctrl/allow/192.0.2.7 ] &&
 			echo "ok: --uninstall removes the programs and keeps config and spool" ||
 			{ echo "FAIL: --uninstall"; cat "$ns/un"; }
-		# a host without cron.d (removed in the overlay only)
-		rm -rf /etc/cron.d
-		"$inst" >"$ns/nocron" 2>&1
-		[ ! -e /etc/cron.d ] &&
-			grep -q "no /etc/cron.d on this host: add .*\* \* \* \* \* /usr/local/bin/relay-ctrl-age" "$ns/nocron" &&
-			echo "ok: without /etc/cron.d, install.sh prints the crontab line and creates no cron.d" ||
-			{ echo "FAIL: without /etc/cron.d"; tail -n 5 "$ns/nocron"; }
+		# A cron daemon (a stand-in on PATH): the cron file, and no warning.
+		mkdir -p /usr/local/sbin
+		printf "#!/bin/sh\nexit 0\n" >/usr/local/sbin/cron
+		chmod 755 /usr/local/sbin/cron
+		"$inst" >"$ns/cron" 2>&1
+		grep -qxF "$line" /etc/cron.d/relay-ctrl && ! grep -q "will not run" "$ns/cron" &&
+			grep -q "age: a cron daemon runs here" "$ns/cron" &&
+			echo "ok: with a cron daemon, the cron file is installed and install.sh says so" ||
+			{ echo "FAIL: with a cron daemon"; grep age "$ns/cron"; }
+		# systemd as PID 1 (/run/systemd/system, and a systemctl that keeps
+		# its state in files): the timer, enabled and started; our cron file goes.
+		mount -t tmpfs tmpfs /run || exit 90
+		mkdir -p /run/systemd/system "$ns/sd"
+		cat >/usr/local/sbin/systemctl <<EOF
+#!/bin/sh
+echo "\$*" >>$ns/systemctl.calls
+case "\$*" in
+"-q is-enabled relay-ctrl-age.timer") test -e $ns/sd/enabled ;;
+"-q is-active relay-ctrl-age.timer") test -e $ns/sd/active ;;
+"enable --now relay-ctrl-age.timer") : >$ns/sd/enabled; : >$ns/sd/active ;;
+"disable --now relay-ctrl-age.timer") rm -f $ns/sd/enabled $ns/sd/active ;;
+esac
+EOF
+		chmod 755 /usr/local/sbin/systemctl
+		"$inst" >"$ns/sd1" 2>&1
+		grep -qx "enable --now relay-ctrl-age.timer" "$ns/systemctl.calls" && grep -qx "daemon-reload" "$ns/systemctl.calls" &&
+			grep -q "systemd runs this host, so relay-ctrl-age.timer runs relay-ctrl-age every minute" "$ns/sd1" &&
+			echo "ok: systemd as PID 1: daemon-reload, enable --now relay-ctrl-age.timer, and it says so" ||
+			{ echo "FAIL: systemd as PID 1"; cat "$ns/systemctl.calls"; grep age "$ns/sd1"; }
+		[ ! -e /etc/cron.d/relay-ctrl ] && grep -q "/etc/cron.d/relay-ctrl: removed: the systemd timer runs" "$ns/sd1" &&
+			echo "ok: systemd as PID 1: the cron file an earlier run wrote is removed" ||
+			echo "FAIL: systemd as PID 1: the cron file stays"
+		: >"$ns/systemctl.calls"
+		"$inst" >"$ns/sd2" 2>&1
+		tail -n 1 "$ns/sd2" | grep -q "^install.sh: nothing changed" && ! grep -q -e "^enable" -e "^daemon-reload" "$ns/systemctl.calls" &&
+			echo "ok: systemd as PID 1, run again: the timer is enabled and running, nothing changed" ||
+			{ echo "FAIL: systemd as PID 1, second run"; cat "$ns/systemctl.calls"; tail -n 3 "$ns/sd2"; }
+		"$inst" --uninstall >"$ns/sd-un" 2>&1
+		grep -qx "disable --now relay-ctrl-age.timer" "$ns/systemctl.calls" &&
+			[ ! -e /etc/systemd/system/relay-ctrl-age.timer ] && [ ! -e /etc/systemd/system/relay-ctrl-age.service ] &&
+			echo "ok: --uninstall stops and disables the timer and removes the units" ||
+			{ echo "FAIL: --uninstall with systemd as PID 1"; cat "$ns/systemctl.calls"; cat "$ns/sd-un"; }
 	' real-install "$ns" "$inst" >"$work/ns.log" 2>&1
 	rc=$?
 	if [ "$rc" = 90 ]; then
@@ -688,6 +873,148 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 	fi
 else
 	skip "a full disk (needs root for a small tmpfs)"
+fi
+
+# ------------------------------------------------- planted links (SECURITY)
+
+# A victim outside the tree: a directory that must stay empty and a file
+# that must keep its bytes and its mode.
+victim=$work/victim
+mkdir "$victim"
+printf 'secret\n' >"$victim/file"
+chmod 600 "$victim/file"
+victim_state() {
+	(cd "$victim" && find . -printf '%p %y %m %s %T@\n' | sort; cat file)
+}
+victim_before=$(victim_state)
+
+# A link planted where a directory of the tree goes, under DESTDIR: the
+# run refuses before it changes anything, and nothing lands in the victim.
+for rel in etc/relay-ctrl usr/local/bin usr/local/share/man/man8 usr/local/libexec/relayctl etc/cron.d etc/systemd/system var/spool/relay-ctrl var/spool/relay-ctrl/allow; do
+	d=$work/plant-${rel//\//-}
+	mkdir -p "$d/$(dirname "$rel")"
+	ln -s "$victim" "$d/$rel"
+	run_install "$work/plant.log" --destdir "$d"
+	rc=$?
+	if [ "$rc" = 111 ] && [ "$(victim_state)" = "$victim_before" ] &&
+	    grep -q "refusing to install .*$rel.* is a symbolic link.*nothing was changed" "$work/plant.log" &&
+	    [ -z "$(cd "$d" && find . -mindepth 1 ! -type d ! -path "./$rel")" ]; then
+		pass "a link planted at DESTDIR/$rel: exit 111, says so, writes nothing anywhere"
+	else
+		fail "a link planted at DESTDIR/$rel (exit $rc)" "$(cat "$work/plant.log"; ls -la "$victim")"
+	fi
+done
+
+# A link one level up (DESTDIR/etc -> victim) is refused the same way.
+d=$work/plant-etc
+mkdir -p "$d"
+ln -s "$victim" "$d/etc"
+run_install "$work/plant.log" --destdir "$d"
+rc=$?
+if [ "$rc" = 111 ] && [ "$(victim_state)" = "$victim_before" ]; then
+	pass "a link planted at DESTDIR/etc: exit 111, nothing written through it"
+else
+	fail "a link planted at DESTDIR/etc (exit $rc)" "$(cat "$work/plant.log")"
+fi
+
+# Links planted at the temporary names an install.sh that names them by
+# its pid would use (NAME.install.PID, .NAME.install.PID): exec keeps the
+# pid, so the planter knows it.  Whatever install.sh names its temporary
+# files, no victim changes, and every planted link is still there.
+d=$work/plant-tmp
+mkdir -p "$d/etc/relay-ctrl" "$d/etc/cron.d" "$d/usr/local/bin" "$d/usr/local/share/man/man8" "$d/etc/systemd/system"
+bash -c '
+	d=$1 victim=$2
+	shift 2
+	for n in RELAY_CTRL_DIR RELAY_CTRL_EXPIRY; do
+		ln -s "$victim/file" "$d/etc/relay-ctrl/$n.install.$$"
+		ln -s "$victim/file" "$d/etc/relay-ctrl/.$n.install.$$"
+	done
+	ln -s "$victim/file" "$d/etc/cron.d/.relay-ctrl.install.$$"
+	ln -s "$victim/file" "$d/etc/cron.d/relay-ctrl.install.$$"
+	ln -s "$victim/file" "$d/usr/local/bin/.relayctl.install.$$"
+	ln -s "$victim/file" "$d/usr/local/bin/.relay-ctrl-check.install.$$"
+	ln -s "$victim/file" "$d/usr/local/share/man/man8/.relayctl.8.install.$$"
+	for u in relay-ctrl-age.service relay-ctrl-age.timer; do
+		ln -s "$victim/file" "$d/etc/systemd/system/.$u.install.$$"
+	done
+	exec "$@"
+' planter "$d" "$victim" "$inst" --destdir "$d" >"$work/plant-tmp.log" 2>&1
+rc=$?
+links=$(cd "$d" && find . -name '*.install.*' -type l | wc -l)
+if [ "$rc" = 0 ] && [ "$(victim_state)" = "$victim_before" ] && [ "$links" = 11 ] &&
+    [ "$(cat "$d/etc/relay-ctrl/RELAY_CTRL_EXPIRY")" = 900 ]; then
+	pass "links planted at pid-named temporary names: the install completes, no victim is written or chmodded"
+else
+	fail "links planted at pid-named temporary names (exit $rc, $links links left)" \
+		"$(cat "$work/plant-tmp.log"; diff <(echo "$victim_before") <(victim_state))"
+fi
+left=$(cd "$d" && find . -name ".relayctl.*" ! -name "*.install.*" | head -n 5)
+check "no temporary file is left behind" test -z "$left"
+
+# A directory on the way that others may write to, or that belongs to
+# another user, is refused as root: someone could plant links there.
+if [ "$is_root" = yes ]; then
+	mkdir -m 777 "$work/open"
+	run_install "$work/open.log" --destdir "$work/open/stage"
+	rc=$?
+	if [ "$rc" = 111 ] && [ ! -e "$work/open/stage" ] && grep -q 'lets every user plant links' "$work/open.log"; then
+		pass "as root, a DESTDIR below a world-writable directory: exit 111, nothing created"
+	else
+		fail "as root, a DESTDIR below a world-writable directory (exit $rc)" "$(cat "$work/open.log")"
+	fi
+	mkdir -m 775 "$work/grp"
+	chgrp 65534 "$work/grp"
+	run_install "$work/grp.log" --destdir "$work/grp/stage"
+	rc=$?
+	if [ "$rc" = 111 ] && [ ! -e "$work/grp/stage" ] && grep -q 'lets group 65534 plant links' "$work/grp.log"; then
+		pass "as root, a DESTDIR below a directory another group may write to: exit 111, nothing created"
+	else
+		fail "as root, a DESTDIR below a group-writable directory (exit $rc)" "$(cat "$work/grp.log")"
+	fi
+	mkdir -m 2775 "$work/staff"
+	chgrp 50 "$work/staff"
+	if run_install "$work/staff.log" --destdir "$work/staff/stage" && [ -x "$work/staff/stage/usr/local/bin/relayctl" ]; then
+		pass "as root, Debian's 2775 root:staff (as /usr/local may be) is accepted"
+	else
+		fail "as root, a 2775 root:staff directory" "$(tail -n 3 "$work/staff.log")"
+	fi
+	mkdir "$work/theirs"
+	chown 65534:65534 "$work/theirs"
+	run_install "$work/theirs.log" --destdir "$work/theirs/stage"
+	rc=$?
+	if [ "$rc" = 111 ] && [ ! -e "$work/theirs/stage" ] && grep -q 'belongs to uid 65534' "$work/theirs.log"; then
+		pass "as root, a DESTDIR in another user's directory: exit 111, nothing created"
+	else
+		fail "as root, a DESTDIR in another user's directory (exit $rc)" "$(cat "$work/theirs.log")"
+	fi
+fi
+
+# The chroot's bin/ planted as a link: nothing is installed through it.
+if [ "$is_root" = yes ]; then
+	j=$work/jail-planted
+	mkdir "$j"
+	ln -s "$victim" "$j/bin"
+	run_install "$work/jail-planted.log" --chroot "$j"
+	rc=$?
+	if [ "$rc" = 111 ] && [ "$(victim_state)" = "$victim_before" ] &&
+	    grep -q 'is a symbolic link' "$work/jail-planted.log"; then
+		pass "a link planted at the chroot's bin: exit 111, nothing written through it"
+	else
+		fail "a link planted at the chroot's bin (exit $rc)" "$(cat "$work/jail-planted.log"; ls -la "$victim")"
+	fi
+fi
+
+# A source tree whose path holds a space.
+sp="$work/with space"
+mkdir -p "$sp"
+cp -R "$src" "$sp/src"
+touch "$sp/src/relayctl"
+if "$sp/src/install.sh" --destdir "$sp/stage" >"$work/space.log" 2>&1 &&
+    [ "$(tree "$sp/stage")" = "$(expected usr/local)" ]; then
+	pass "a source path with a space: the full tree"
+else
+	fail "a source path with a space" "$(tail -n 20 "$work/space.log"; diff <(expected usr/local) <(tree "$sp/stage"))"
 fi
 
 summary install
