@@ -1,10 +1,8 @@
 #!/bin/bash
 # The black-box suite again, every run of the static binary under valgrind
-# (memcheck): no valgrind error in any run.  Two black-box tests cannot
-# hold under valgrind itself and are listed, not counted: it lowers the
-# descriptor limit the program sees, and it puts variables of its own
-# (LD_PRELOAD, GLIBCXX_FORCE_NEW ...) into the environment of the next
-# program.  They pass in 20-blackbox, without valgrind.
+# (memcheck): no valgrind error in any run.  Some black-box tests cannot
+# hold under valgrind itself and are listed in "known", each with the
+# reason, not counted.  They pass in 20-blackbox, without valgrind.
 #
 # It runs on the musl build only: valgrind reports static glibc's own
 # start-up (set_robust_list, conditional jumps inside libc), which would be
@@ -40,14 +38,36 @@ done
 ln -s "$V/relayctl.bin" "$V/links/relayctl"
 ln -s "$V/relayctl.bin" "$V/links/relayctl.static"
 
-known='^FAIL: (chdir stays below a lower soft RLIMIT_NOFILE|check: exports nothing but RELAYCLIENT, USER, DOMAIN)(:|$)'
+known=(
+	# valgrind lowers the descriptor limit the program sees
+	"chdir stays below a lower soft RLIMIT_NOFILE"
+	# valgrind puts LD_PRELOAD, GLIBCXX_FORCE_NEW ... into the
+	# environment of the next program
+	"check: exports nothing but RELAYCLIENT, USER, DOMAIN"
+	# valgrind writes files of its own and cannot start under a file
+	# size limit of 0: SIGXFSZ, exit 153, before relayctl runs
+	"allow under ulimit -f 0 (no byte may be written): the next program runs, exit 7"
+	"allow under ulimit -f 0: one warning, File too large, continuing without relay"
+	"allow under ulimit -f 0: the next program gets SIGXFSZ as allow got it (default)"
+	"allow under ulimit -f 0 with stderr a regular file: the next program still runs"
+	# the test finds the spool by its descriptor, 3, in strace's
+	# output; under valgrind the program gets 4
+	"age sets a record aside as .age.PID.HOST.ADDRESS"
+)
+is_known() {
+	local k
+	for k in "${known[@]}"; do
+		[[ $1 == "FAIL: $k" || $1 == "FAIL: $k: "* ]] && return 0
+	done
+	return 1
+}
 out=$(bash tests/blackbox/run.sh "$V/relayctl" 2>&1)
 pass=0 fail=0
 while IFS= read -r line; do
 	case $line in
 	PASS:*) pass=$((pass + 1)) ;;
 	FAIL:*)
-		if [[ $line =~ $known ]]; then
+		if is_known "$line"; then
 			echo "not counted under valgrind: ${line#FAIL: }"
 		else
 			echo "$line"
