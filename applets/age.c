@@ -4,7 +4,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,11 +17,14 @@
 #include "../lib/msg.h"
 #include "../lib/spool.h"
 
+#define RENAME_NOREPLACE_FLAG 1	/* renameat2(2); musl 1.2.3 has no wrapper */
+
 struct age {
 	int dir;
 	time_t now;
 	long expiry, skew;
 	int verbose, dry_run, failed;
+	int locked;		/* holds the spool's exclusive lock: plain unlinks */
 	unsigned long records, temps;
 	char aside[TMP_PREFIX_SIZE];	/* ".age.PID.HOST.", by sweep() */
 	size_t asidelen;
@@ -71,10 +77,41 @@ failed(struct age *a, const char *what, const char *name)
 }
 
 /*
- * A login may refresh the record between our look and our unlink.  So the
- * record is first renamed aside, looked at again, and only then removed;
- * if it turned fresh it goes back by link(2), which never replaces a newer
- * record that a login wrote meanwhile.
+ * A record that turned fresh while set aside goes back under its name, but
+ * never over a newer record (EEXIST: one is there, and ours may go).  link
+ * can fail where rename cannot (fs.protected_hardlinks when we do not own
+ * the record, a full disk or quota for a new entry): then a rename that
+ * does not replace either.  Returns 0 when the set-aside name may be
+ * removed, 1 when the rename took it, -1 when the record is still set
+ * aside: the only copy, which must not be removed.
+ */
+static int
+put_back(struct age *a, const char *aside, const char *name)
+{
+	char shown[VISIBLE_SIZE];
+
+	if (linkat(a->dir, aside, a->dir, name, 0) == 0 || errno == EEXIST)
+		return 0;
+	if (syscall(SYS_renameat2, a->dir, aside, a->dir, name,
+	    RENAME_NOREPLACE_FLAG) == 0)
+		return 1;
+	if (errno == EEXIST)
+		return 0;
+	warn("cannot put back record for %s, refreshed while set aside as "
+	    "%s: %s; it stays there, and relaying for %s waits for its next "
+	    "login", name, visible(aside, shown, sizeof(shown)),
+	    strerror(errno), name);
+	a->failed = 1;
+	return -1;
+}
+
+/*
+ * While we hold the spool's exclusive lock no login writes a record
+ * (writers take the shared lock, lib/spool.c): a record found stale stays
+ * stale until our unlink, one call, as in relay-ctrl 3.2.  Without the
+ * lock a login may refresh the record between our look and our unlink, so
+ * it is first renamed aside, looked at again, and only then removed; if it
+ * turned fresh it goes back (put_back).
  */
 static void
 remove_record(struct age *a, const char *name)
@@ -82,6 +119,13 @@ remove_record(struct age *a, const char *name)
 	char aside[TMP_NAME_SIZE];
 	struct stat st;
 
+	if (a->locked) {
+		if (unlinkat(a->dir, name, 0) == 0)
+			removed(a, name, &a->records);
+		else if (errno != ENOENT)
+			failed(a, "remove", name);
+		return;
+	}
 	fmt_snprintf(aside, sizeof(aside), "%s%.45s", a->aside, name);
 	if (renameat(a->dir, name, a->dir, aside) != 0) {
 		if (errno != ENOENT)
@@ -90,9 +134,8 @@ remove_record(struct age *a, const char *name)
 	}
 	if (fstatat(a->dir, aside, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    !stale(a, &st)) {
-		if (linkat(a->dir, aside, a->dir, name, 0) != 0 &&
-		    errno != EEXIST)
-			failed(a, "put back", name);
+		if (put_back(a, aside, name) != 0)
+			return;		/* it stays, set aside */
 	} else
 		removed(a, name, &a->records);
 	/* another age may have taken it for a stale temporary file of its own */
@@ -131,25 +174,102 @@ consider(struct age *a, const char *name)
 		failed(a, "remove", name);
 }
 
+/*
+ * Locks are trusted only where every writer sees them: on a local
+ * filesystem.  Over NFS or SMB another host's allow never sees ours (and
+ * local_lock=flock keeps flock on one client), so the set-aside stays.
+ */
+static int
+local_fs(int dir)
+{
+	struct statfs sf;
+
+	if (fstatfs(dir, &sf) != 0)
+		return 0;
+	switch ((unsigned long)sf.f_type) {
+	case 0xEF53:		/* ext2, ext3, ext4 */
+	case 0x58465342:	/* xfs */
+	case 0x9123683E:	/* btrfs */
+	case 0xF2F52010:	/* f2fs */
+	case 0x01021994:	/* tmpfs */
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A writer takes the lock on the directory opened anew for reading: one
+ * that may write in the spool but not read it (mode 0733, say) could not,
+ * and would write unlocked.
+ */
+static int
+writers_can_lock(int dir)
+{
+	struct stat st;
+
+	if (fstat(dir, &st) != 0)
+		return 0;
+	return !((st.st_mode & S_IWOTH) && !(st.st_mode & S_IROTH)) &&
+	    !((st.st_mode & S_IWGRP) && !(st.st_mode & S_IRGRP)) &&
+	    !((st.st_mode & S_IWUSR) && !(st.st_mode & S_IRUSR));
+}
+
+/*
+ * allow holds the shared lock for a few system calls only; a spool that
+ * stays busy for a second is swept the slower way instead.
+ */
+static int
+lock_spool(int dir)
+{
+	struct timespec ms = { 0, 1000000 };
+	int tries;
+
+	if (!local_fs(dir) || !writers_can_lock(dir))
+		return 0;
+	for (tries = 0; tries < 1000; tries++) {
+		if (flock(dir, LOCK_EX | LOCK_NB) == 0)
+			return 1;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+	return 0;
+}
+
+/*
+ * The directory is read with getdents64 into 32 KiB, not by readdir(3):
+ * musl's 2 KiB buffer takes 16 times the calls, each with a cost of its
+ * own (10,000 records: 158 calls against 10).  On Linux, struct dirent is
+ * what getdents64 writes.  Closes a->dir, which lets go of the lock.
+ */
 static int
 sweep(struct age *a)
 {
-	struct dirent *d;
-	DIR *dp;
+	static _Alignas(struct dirent) char buf[32768];
+	const struct dirent *d;
+	long n, off;
+	int e = 0;
 
 	/* getpid(2) once, not once per stale record: musl does not cache it */
 	a->asidelen = spool_tmp_prefix(a->aside, sizeof(a->aside), TMP_AGE);
-	if ((dp = fdopendir(a->dir)) == NULL)
-		return -1;
-	errno = 0;
-	while ((d = readdir(dp)) != NULL) {
-		consider(a, d->d_name);
-		errno = 0;
+	if (!a->dry_run)
+		a->locked = lock_spool(a->dir);
+	while ((n = syscall(SYS_getdents64, a->dir, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			break;
+		}
+		for (off = 0; off < n; off += d->d_reclen) {
+			d = (const struct dirent *)(buf + off);
+			if (d->d_type != DT_DIR)	/* ".", ".." */
+				consider(a, d->d_name);
+		}
 	}
-	if (errno != 0)
-		return -1;
-	closedir(dp);
-	return 0;
+	close(a->dir);
+	errno = e;
+	return e != 0 ? -1 : 0;
 }
 
 static int

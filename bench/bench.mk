@@ -8,7 +8,7 @@ WARN = -Wall -Wextra -Werror
 # The floor, the no-op and the timer are static, as small as relayctl's peers.
 BENCH_CFLAGS = -std=c11 -O2 $(WARN) -D_DEFAULT_SOURCE -static -s
 STATIC_TOOLS = $(B)/floor $(B)/noop $(B)/timer $(B)/insns $(B)/policyload \
-	$(B)/mkspool
+	$(B)/mkspool $(B)/rc32age
 # peakrss needs the kernel's seccomp headers, which musl-gcc does not see.
 HOST_TOOLS = $(B)/peakrss
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "address.h"
+#include "config.h"
 
 /*
  * What inet_ntop(AF_INET) writes, "%d.%d.%d.%d", without the snprintf it
@@ -135,7 +136,7 @@ addr_from_env(const char **var)
 	const char *proto, *v;
 	size_t i;
 
-	proto = getenv("PROTO");
+	proto = config_env("PROTO");
 	if (proto != NULL && strlen(proto) <= 8 && *proto != '\0') {
 		for (i = 0; proto[i]; i++)
 			if (!((proto[i] >= 'A' && proto[i] <= 'Z') ||
@@ -144,19 +145,19 @@ addr_from_env(const char **var)
 		if (proto[i] == '\0') {
 			memcpy(key, proto, i);
 			memcpy(key + i, "REMOTEIP", sizeof("REMOTEIP"));
-			if ((v = getenv(key)) != NULL) {
+			if ((v = config_env(key)) != NULL) {
 				if (var)
 					*var = key;
 				return v;
 			}
 		}
 	}
-	if ((v = getenv("TCPREMOTEIP")) != NULL) {
+	if ((v = config_env("TCPREMOTEIP")) != NULL) {
 		if (var)
 			*var = "TCPREMOTEIP";
 		return v;
 	}
-	if ((v = getenv("IP")) != NULL) {
+	if ((v = config_env("IP")) != NULL) {
 		if (var)
 			*var = "IP";
 		return v;

@@ -11,6 +11,35 @@
 #include "msg.h"
 
 #define CACHE_SLOTS 12
+#define PREFIX "RELAY_CTRL_"
+#define PREFIX_LEN (sizeof(PREFIX) - 1)
+
+/*
+ * check's names (and the secret's descriptor, which check closes), found
+ * in one pass over the environment (config_snapshot) instead of a getenv
+ * each: musl's getenv compares every RELAY_CTRL_ name eleven bytes deep
+ * with each of the RELAY_CTRL_ variables envdir set, and that was most of
+ * what check executed.  Then the client's address, and
+ * what check replaces.  Grouped by first letter, and after RELAY_CTRL_ by
+ * the next.
+ */
+enum {
+	S_RELAYCLIENT, S_CLOCK_SKEW, S_CONFIG, S_DIR, S_DIR_FD, S_EXPIRY,
+	S_KEY_FD, S_LOG, S_LOG_ENV, S_LOG_IPS, S_RC_RELAYCLIENT, S_PROTO,
+	S_TCP, S_TCP6, S_SSL, S_IP, S_USER, S_DOMAIN, SNAP_SLOTS
+};
+static const char *const snap_names[SNAP_SLOTS] = {
+	"RELAYCLIENT", "RELAY_CTRL_CLOCK_SKEW", "RELAY_CTRL_CONFIG",
+	"RELAY_CTRL_DIR", "RELAY_CTRL_DIR_FD", "RELAY_CTRL_EXPIRY",
+	"RELAY_CTRL_KEY_FD", "RELAY_CTRL_LOG", "RELAY_CTRL_LOG_ENV",
+	"RELAY_CTRL_LOG_IPS", "RELAY_CTRL_RELAYCLIENT", "PROTO", "TCPREMOTEIP",
+	"TCP6REMOTEIP", "SSLREMOTEIP", "IP", "USER", "DOMAIN",
+};
+static const char *snap[SNAP_SLOTS];
+static unsigned snap_dup;	/* slots whose name is set twice */
+static int snapped, snap_dir_read;
+
+extern char **environ;
 
 /* One value per name is read at most once a process: check runs per connection. */
 static struct {
@@ -31,6 +60,234 @@ config_reset(void)
 	if (confdir >= 0)
 		close(confdir);
 	confdir = -2;
+	snapped = 0;
+}
+
+/* The value in entry if it is "name=value", else NULL; stops at its end. */
+static const char *
+value_of(const char *entry, const char *name)
+{
+	while (*name != '\0' && *entry == *name) {
+		entry++;
+		name++;
+	}
+	return *name == '\0' && *entry == '=' ? entry + 1 : NULL;
+}
+
+/* Slots first to last, whose names share entry's first `from` bytes. */
+static int
+match(const char *entry, size_t from, int first, int last,
+    const char **value)
+{
+	int k;
+
+	for (k = first; k <= last; k++)
+		if ((*value = value_of(entry + from, snap_names[k] + from)))
+			return k;
+	return -1;
+}
+
+/* The slot of an environment entry, or -1: a few bytes compared for most. */
+static int
+entry_slot(const char *e, const char **value)
+{
+	size_t i;
+
+	switch (e[0]) {
+	case 'P':
+		return match(e, 0, S_PROTO, S_PROTO, value);
+	case 'T':		/* tcpserver sets five more TCP names */
+		if (e[1] != 'C' || e[2] != 'P')
+			return -1;
+		if (e[3] == 'R')
+			return match(e, 3, S_TCP, S_TCP, value);
+		return e[3] == '6' ? match(e, 3, S_TCP6, S_TCP6, value) : -1;
+	case 'S':
+		return match(e, 0, S_SSL, S_SSL, value);
+	case 'I':
+		return match(e, 0, S_IP, S_IP, value);
+	case 'U':
+		return match(e, 0, S_USER, S_USER, value);
+	case 'D':
+		return match(e, 0, S_DOMAIN, S_DOMAIN, value);
+	case 'R':
+		break;
+	default:
+		return -1;
+	}
+	for (i = 1; i < PREFIX_LEN && e[i] == PREFIX[i]; i++)
+		;
+	if (i < PREFIX_LEN)
+		return match(e, 0, S_RELAYCLIENT, S_RELAYCLIENT, value);
+	switch (e[PREFIX_LEN]) {
+	case 'C':
+		return match(e, PREFIX_LEN, S_CLOCK_SKEW, S_CONFIG, value);
+	case 'D':
+		return match(e, PREFIX_LEN, S_DIR, S_DIR_FD, value);
+	case 'E':
+		return match(e, PREFIX_LEN, S_EXPIRY, S_EXPIRY, value);
+	case 'K':
+		return match(e, PREFIX_LEN, S_KEY_FD, S_KEY_FD, value);
+	case 'L':
+		return match(e, PREFIX_LEN, S_LOG, S_LOG_IPS, value);
+	case 'R':
+		return match(e, PREFIX_LEN, S_RC_RELAYCLIENT, S_RC_RELAYCLIENT,
+		    value);
+	}
+	return -1;
+}
+
+/*
+ * Callers pass the names above as literals, which the linker merges: their
+ * address finds the slot; any other string is compared.
+ */
+static int
+find_slot(const char *name)
+{
+	int k, first, last;
+
+	switch (name[0]) {
+	case 'R':
+		switch (name[5] == '_' ? name[PREFIX_LEN] : '\0') {
+		case 'C':
+			first = S_CLOCK_SKEW, last = S_CONFIG;
+			break;
+		case 'D':
+			first = S_DIR, last = S_DIR_FD;
+			break;
+		case 'E':
+			first = last = S_EXPIRY;
+			break;
+		case 'K':
+			first = last = S_KEY_FD;
+			break;
+		case 'L':
+			first = S_LOG, last = S_LOG_IPS;
+			break;
+		case 'R':
+			first = last = S_RC_RELAYCLIENT;
+			break;
+		default:
+			first = last = S_RELAYCLIENT;
+		}
+		break;
+	case 'P':
+		first = last = S_PROTO;
+		break;
+	case 'T':
+		first = S_TCP, last = S_TCP6;
+		break;
+	case 'S':
+		first = last = S_SSL;
+		break;
+	case 'I':
+		first = last = S_IP;
+		break;
+	case 'U':
+		first = last = S_USER;
+		break;
+	case 'D':
+		first = last = S_DOMAIN;
+		break;
+	default:
+		return -1;
+	}
+	for (k = first; k <= last; k++)
+		if (snap_names[k] == name)
+			return k;
+	for (k = first; k <= last; k++)
+		if (strcmp(snap_names[k], name) == 0)
+			return k;
+	return -1;
+}
+
+/*
+ * Reads the environment once for every name above; until config_reset,
+ * config_env and config_get answer from what it found, so that a process
+ * that changes its environment afterwards (or a unit test) must call
+ * config_reset first.  Like getenv, the first of two equal names wins.
+ */
+void
+config_snapshot(void)
+{
+	const char *v;
+	char **e;
+	int k;
+
+	memset(snap, 0, sizeof(snap));
+	snap_dup = 0;
+	for (e = environ; *e != NULL; e++) {
+		if ((k = entry_slot(*e, &v)) < 0)
+			continue;
+		if (snap[k] != NULL)
+			snap_dup |= 1U << k;
+		else
+			snap[k] = v;
+	}
+	snapped = 1;
+	snap_dir_read = snap[S_DIR] == NULL && snap[S_DIR_FD] == NULL;
+}
+
+/* The environment only: the snapshot if one was taken, else getenv. */
+const char *
+config_env(const char *name)
+{
+	int k;
+
+	if (!snapped || (k = find_slot(name)) < 0)
+		return getenv(name);
+	return snap[k];
+}
+
+/* The whole "NAME=value" entry of the environment, or NULL. */
+const char *
+config_entry(const char *name)
+{
+	const char *v = config_env(name);
+
+	return v != NULL ? v - strlen(name) - 1 : NULL;
+}
+
+/*
+ * unsetenv(3) for a name of the snapshot, without comparing it with every
+ * variable: the entry is found by its address.  Only before an exec: a
+ * string that setenv allocated is not freed.
+ */
+void
+config_unset(const char *name)
+{
+	const char *entry;
+	char **e;
+	int k;
+
+	if (!snapped || (k = find_slot(name)) < 0) {
+		unsetenv(name);
+		return;
+	}
+	if (snap[k] == NULL)
+		return;
+	entry = snap[k] - strlen(snap_names[k]) - 1;
+	for (e = environ; *e != NULL && *e != entry; e++)
+		;
+	for (; *e != NULL; e++)
+		e[0] = e[1];
+	snap[k] = NULL;
+	if (snap_dup & 1U << k)		/* a second entry of that name */
+		unsetenv(name);
+}
+
+/*
+ * SPEC §3: where envdir or chdir ran (RELAY_CTRL_DIR or RELAY_CTRL_DIR_FD
+ * in the environment) the environment is the whole configuration, and
+ * check, once per SMTP connection, opens no file for it.
+ */
+static int
+dir_is_read(void)
+{
+	if (snapped)
+		return snap_dir_read;
+	return getenv("RELAY_CTRL_DIR") == NULL &&
+	    getenv("RELAY_CTRL_DIR_FD") == NULL;
 }
 
 static int
@@ -40,7 +297,11 @@ open_confdir(void)
 
 	if (confdir != -2)
 		return confdir;
-	dir = getenv("RELAY_CTRL_CONFIG");
+	if (!dir_is_read()) {
+		confdir = -1;
+		return confdir;
+	}
+	dir = config_env("RELAY_CTRL_CONFIG");
 	if (dir == NULL || *dir == '\0')
 		dir = CONFIG_DIR_DEFAULT;
 	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
@@ -101,8 +362,8 @@ config_get(const char *name)
 	const char *v;
 	int i, dir;
 
-	v = getenv(name);
-	if (v != NULL)
+	v = config_env(name);
+	if (v != NULL || !dir_is_read())
 		return v;
 	for (i = 0; i < ncache; i++)
 		if (strcmp(cache[i].name, name) == 0)

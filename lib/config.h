@@ -8,6 +8,10 @@
 #define EXPIRY_DEFAULT 900
 #define CLOCK_SKEW_DEFAULT 60
 
+void config_snapshot(void);
+const char *config_env(const char *name);
+const char *config_entry(const char *name);
+void config_unset(const char *name);
 const char *config_get(const char *name);
 long config_seconds(const char *name, long def, long min);
 void config_freshness(long *expiry, long *skew);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "key.h"
 
 /* A descriptor number s names, if it is an open regular file above 2. */
@@ -33,7 +34,7 @@ key_fd_of(const char *s)
 int
 key_env_fd(void)
 {
-	return key_fd_of(getenv("RELAY_CTRL_KEY_FD"));
+	return key_fd_of(config_env("RELAY_CTRL_KEY_FD"));
 }
 
 /*
@@ -95,11 +96,11 @@ key_close(void)
 {
 	int fd;
 
-	if (getenv("RELAY_CTRL_KEY_FD") == NULL)
+	if (config_env("RELAY_CTRL_KEY_FD") == NULL)
 		return;
 	if ((fd = key_env_fd()) >= 0)
 		close(fd);
-	unsetenv("RELAY_CTRL_KEY_FD");
+	config_unset("RELAY_CTRL_KEY_FD");
 }
 
 void

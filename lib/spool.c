@@ -4,8 +4,13 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "address.h"
@@ -14,8 +19,6 @@
 #include "key.h"
 #include "msg.h"
 #include "spool.h"
-
-extern char **environ;
 
 #define OPEN_RECORD (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
 
@@ -53,7 +56,7 @@ dir_fd(const char *s)
 int
 spool_env_fd(void)
 {
-	return dir_fd(getenv("RELAY_CTRL_DIR_FD"));
+	return dir_fd(config_env("RELAY_CTRL_DIR_FD"));
 }
 
 /*
@@ -70,7 +73,7 @@ spool_open(char *what, size_t whatsize)
 	const char *s, *dir;
 	int fd;
 
-	s = getenv("RELAY_CTRL_DIR_FD");
+	s = config_env("RELAY_CTRL_DIR_FD");
 	if (s != NULL) {
 		fmt_snprintf(what, whatsize, "RELAY_CTRL_DIR_FD=%s",
 		    visible(s, shown, sizeof(shown)));
@@ -125,38 +128,55 @@ spool_open_admin(const char **path, const char *next)
  * Reads the record called name into buf (at least RECORD_FILE_MAX + 1
  * bytes).  Never follows a symlink (ELOOP), never blocks on a FIFO, never
  * reads what is not a regular file (returns 1).  *len > RECORD_FILE_MAX
- * means the file is larger than any record relayctl writes.
+ * means the file is larger than any record relayctl writes.  *fd is the
+ * record's descriptor, close-on-exec, still open (-1 if it never was).
  */
+static int
+read_record(int dir, const char *name, struct stat *st, char *buf,
+    size_t *len, int *fd)
+{
+	ssize_t n;
+
+	*fd = openat(dir, name, OPEN_RECORD);
+	if (*fd < 0)
+		return -1;
+	if (fstat(*fd, st) != 0)
+		return -1;
+	if (!S_ISREG(st->st_mode))
+		return 1;
+	do
+		n = read(*fd, buf, RECORD_FILE_MAX + 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	*len = (size_t)n;
+	return 0;
+}
+
 int
 spool_read(int dir, const char *name, struct stat *st, char *buf, size_t *len)
 {
-	ssize_t n;
-	int fd, e;
+	int fd, r, e;
 
-	fd = openat(dir, name, OPEN_RECORD);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, st) != 0) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		close(fd);
-		return 1;
-	}
-	do
-		n = read(fd, buf, RECORD_FILE_MAX + 1);
-	while (n < 0 && errno == EINTR);
+	r = read_record(dir, name, st, buf, len, &fd);
 	e = errno;
-	close(fd);
-	if (n < 0) {
-		errno = e;
-		return -1;
-	}
-	*len = (size_t)n;
-	return 0;
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return r;
+}
+
+/*
+ * The same for a process about to exec (check): the record's descriptor
+ * is left to the exec to close, a system call fewer per SMTP connection.
+ */
+int
+spool_read_exec(int dir, const char *name, struct stat *st, char *buf,
+    size_t *len)
+{
+	int fd;
+
+	return read_record(dir, name, st, buf, len, &fd);
 }
 
 int
@@ -298,18 +318,19 @@ create_tmp(int dir, char *tmp, size_t size, const char *name)
 /*
  * Atomically replaces the record: a temporary file, written, mode fixed
  * whatever the umask, its time set from our clock (not the file server's),
- * closed, renamed over the record.  On failure nothing is left behind,
- * *step names what failed and errno says why.
+ * closed, renamed over the record (with !replace: linked to its name only
+ * where there is no record).  On failure nothing is left behind, *step
+ * names what failed and errno says why.
  */
-int
-spool_write(int dir, const char *name, const char *content, size_t len,
-    const struct timespec *now, const char **step)
+static int
+write_record(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now, const char **step, int replace)
 {
 	struct timespec times[2] = { *now, *now };
 	char tmp[TMP_NAME_SIZE];
 	int fd, e;
 
-	if (refresh_in_place(dir, name, content, len, now))
+	if (replace && refresh_in_place(dir, name, content, len, now))
 		return 0;
 	*step = "create a temporary file for";
 	fd = create_tmp(dir, tmp, sizeof(tmp), name);
@@ -328,15 +349,156 @@ spool_write(int dir, const char *name, const char *content, size_t len,
 		*step = "close";
 		e = errno;
 	}
-	if (*step == NULL && renameat(dir, tmp, dir, name) != 0) {
+	if (*step == NULL && replace && renameat(dir, tmp, dir, name) != 0) {
 		*step = "rename";
 		e = errno;
+	}
+	if (*step == NULL && !replace) {
+		/* a record that is there now is newer than ours: it stays */
+		if (linkat(dir, tmp, dir, name, 0) != 0 && errno != EEXIST) {
+			*step = "link";
+			e = errno;
+		}
+		unlinkat(dir, tmp, 0);
 	}
 	if (*step == NULL)
 		return 0;
 	unlinkat(dir, tmp, 0);
 	errno = e;
 	return -1;
+}
+
+/*
+ * The spool's lock.  age removes stale records with one unlink each, as
+ * relay-ctrl 3.2 did, but only while it holds an exclusive flock on the
+ * spool directory (applets/age.c); a writer holds the shared lock from its
+ * look at the record to its rename, so that no record age found stale can
+ * turn fresh before age's unlink.  flock belongs to the open file
+ * description, and RELAY_CTRL_DIR_FD is one description shared by every
+ * process chdir started, so the lock is taken on a new one.  Returns its
+ * descriptor, or SPOOL_AGE_BUSY while age holds the lock, or -1 where
+ * there is no lock to take (age then sets records aside, as it does
+ * wherever locks are not trusted).
+ */
+int
+spool_lock_shared(int dir)
+{
+	int fd, e;
+
+	fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+		if (errno == EINTR)
+			continue;
+		e = errno;
+		close(fd);
+		return e == EWOULDBLOCK ? SPOOL_AGE_BUSY : -1;
+	}
+	return fd;
+}
+
+/*
+ * After a write made while age held the lock: once age lets go, the record
+ * is written again if age removed it meanwhile, and never over a record
+ * that is there (another login's, as new as ours or newer).  Blocks.
+ */
+int
+spool_restore(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now)
+{
+	struct stat st;
+	const char *step;
+	int fd, r = 0;
+
+	fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_SH) != 0)
+		r = -1;
+	else if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+	    errno == ENOENT)
+		r = write_record(dir, name, content, len, now, &step, 0);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+#define RESTORE_TIMEOUT 600	/* s; an age stopped longer is not waited for */
+
+/* Closes every descriptor but fd: by close_range(2), else one by one. */
+static void
+keep_only(int fd)
+{
+	struct rlimit rl;
+	rlim_t i, max = 65536;
+	unsigned u = (unsigned)fd;
+
+	if ((fd == 0 || syscall(SYS_close_range, 0U, u - 1, 0U) == 0) &&
+	    syscall(SYS_close_range, u + 1, ~0U, 0U) == 0)
+		return;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < max)
+		max = rl.rlim_cur;
+	for (i = 0; i < max; i++)
+		if (i != (rlim_t)fd)
+			close((int)i);
+}
+
+/*
+ * The wait for age runs in a process of its own, detached, holding none of
+ * the login's descriptors, so that the login goes on at once.
+ */
+/*
+ * fork(2) by its system call: musl's fork() takes and resets the locks of
+ * a threaded program (1.2 KiB of code), and relayctl has one thread.
+ */
+static pid_t
+fork_plain(void)
+{
+	return (pid_t)syscall(SYS_clone, SIGCHLD, 0L, 0L, 0L, 0L);
+}
+
+static void
+restore_later(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now)
+{
+	pid_t pid = fork_plain();
+
+	if (pid < 0) {
+		warn("cannot start a process to write record for %s again "
+		    "after age: %s; if age removed it just now, relaying waits "
+		    "for the next login", name, strerror(errno));
+		return;
+	}
+	if (pid > 0) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return;
+	}
+	if (fork_plain() != 0)
+		_exit(0);
+	setsid();
+	keep_only(dir);
+	signal(SIGALRM, SIG_DFL);
+	alarm(RESTORE_TIMEOUT);
+	_exit(spool_restore(dir, name, content, len, now) == 0 ? 0 : 1);
+}
+
+/*
+ * Under the spool's shared lock; while age holds the lock, written anyway,
+ * and written again after age if age removed it meanwhile.
+ */
+int
+spool_write(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now, const char **step)
+{
+	int lock, r;
+
+	lock = spool_lock_shared(dir);
+	r = write_record(dir, name, content, len, now, step, 1);
+	if (lock >= 0)
+		close(lock);
+	else if (lock == SPOOL_AGE_BUSY && r == 0)
+		restore_later(dir, name, content, len, now);
+	return r;
 }
 
 /* What may be exported: at most 255 bytes, no control character. */
@@ -423,31 +585,23 @@ record_decode(const char *buf, size_t len, struct record *r,
 
 /*
  * Before the exec: the next program gets no way into the spool, nor to
- * the secret of send and udp (lib/key.c) unless keep_key.  Both variables
- * go in one pass over the environment, as unsetenv would remove one:
- * check runs this once a connection.
+ * the secret of send and udp (lib/key.c) unless keep_key.  Both names are
+ * in config.c's snapshot, so that check finds them without a getenv.
  */
 static void
 drop_descriptors(int dir, int keep_key)
 {
-	char **r, **w;
+	const char *v;
 	int fd;
 
 	if (dir >= 0)
 		close(dir);
-	for (r = w = environ; *r != NULL; r++) {
-		if (strncmp(*r, "RELAY_CTRL_", 11) == 0) {
-			if (strncmp(*r + 11, "DIR_FD=", 7) == 0)
-				continue;
-			if (!keep_key && strncmp(*r + 11, "KEY_FD=", 7) == 0) {
-				if ((fd = key_fd_of(*r + 18)) >= 0)
-					close(fd);
-				continue;
-			}
-		}
-		*w++ = *r;
-	}
-	*w = NULL;
+	config_unset("RELAY_CTRL_DIR_FD");
+	if (keep_key || (v = config_env("RELAY_CTRL_KEY_FD")) == NULL)
+		return;
+	if ((fd = key_fd_of(v)) >= 0)
+		close(fd);
+	config_unset("RELAY_CTRL_KEY_FD");
 }
 
 void

@@ -38,6 +38,13 @@ const char *spool_strerror(int e);
 int spool_open_admin(const char **path, const char *next);
 int spool_read(int dir, const char *name, struct stat *st, char *buf,
     size_t *len);
+#define SPOOL_AGE_BUSY (-2)	/* spool_lock_shared: age holds the lock */
+
+int spool_lock_shared(int dir);
+int spool_restore(int dir, const char *name, const char *content, size_t len,
+    const struct timespec *now);
+int spool_read_exec(int dir, const char *name, struct stat *st, char *buf,
+    size_t *len);
 int spool_write(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now, const char **step);
 void spool_close(int dir);

@@ -427,6 +427,44 @@ t "check: through the descriptor, closed and dropped before the exec"
 run "${A4[@]}" RELAY_CTRL_DIR="$SPOOL" -- "$B/relay-ctrl-chdir" env -u RELAY_CTRL_DIR "$B/relay-ctrl-check" "$RECORDER" "$REC"
 expect test -n "$(grep -x 'env=USER=v4' "$REC")" -a -z "$(grep RELAY_CTRL_DIR_FD "$REC")" -a -z "$(grep -E '^fd=1023' "$REC")"
 
+# SPEC 3: the config directory is read only where neither RELAY_CTRL_DIR
+# nor RELAY_CTRL_DIR_FD is in the environment.
+opened_conf() {	# strace output: the files under the config directory opened
+	grep -E 'open(at)?\(' "$1" | grep -F "$ROOT/conf"
+}
+if strace -o /dev/null true 2>/dev/null; then
+	printf '900\n' > "$ROOT/conf/RELAY_CTRL_EXPIRY"
+	printf '1\n' > "$ROOT/conf/RELAY_CTRL_LOG_IPS"
+	touch "$SPOOL/192.0.2.7"
+	t "check under chdir (RELAY_CTRL_DIR_FD only) opens nothing in the config directory"
+	run "${A4[@]}" RELAY_CTRL_DIR="$SPOOL" -- "$B/relay-ctrl-chdir" env -u RELAY_CTRL_DIR \
+	    strace -f -e trace=open,openat -o "$ROOT/strace" "$B/relay-ctrl-check" "$RECORDER" "$REC"
+	expect test -z "$(opened_conf "$ROOT/strace")" -a -n "$(grep -x 'env=USER=v4' "$REC")" -a ! -s "$ERR"
+	t "check with RELAY_CTRL_DIR (envdir) opens nothing in the config directory"
+	run "${DIRV[@]}" "${A4[@]}" -- strace -f -e trace=open,openat -o "$ROOT/strace" \
+	    "$B/relay-ctrl-check" "$RECORDER" "$REC"
+	expect test -z "$(opened_conf "$ROOT/strace")" -a -n "$(grep -x 'env=USER=v4' "$REC")"
+	echo "$SPOOL" > "$ROOT/conf/RELAY_CTRL_DIR"
+	t "allow in a wiped environment (Dovecot: IP, USER) reads the config directory"
+	rm -f "$SPOOL/192.0.2.77"
+	run IP=192.0.2.77 USER=dove -- strace -f -e trace=open,openat -o "$ROOT/strace" \
+	    "$B/relay-ctrl-allow" "$RECORDER" "$REC"
+	expect test -n "$(opened_conf "$ROOT/strace")" -a -n "$(grep -a dove "$SPOOL/192.0.2.77")"
+	t "policy in a wiped environment (Postfix spawn) reads the config directory"
+	printf 'request=smtpd_access_policy\nclient_address=192.0.2.77\n\n' > "$ROOT/policy.in"
+	run -- strace -f -e trace=open,openat -o "$ROOT/strace" "$B/relayctl" policy \
+	    < "$ROOT/policy.in" > "$ROOT/out"
+	expect test -n "$(opened_conf "$ROOT/strace")" -a "$(head -n 1 "$ROOT/out")" = "action=OK"
+	t "check without RELAY_CTRL_DIR and RELAY_CTRL_DIR_FD reads the config directory"
+	run "${A4[@]}" -- strace -f -e trace=open,openat -o "$ROOT/strace" \
+	    "$B/relay-ctrl-check" "$RECORDER" "$REC"
+	expect test -n "$(opened_conf "$ROOT/strace")" -a -n "$(grep -x 'env=USER=v4' "$REC")" -a -n "$(grep 'info: 192.0.2.7: found, fresh' "$ERR")"
+	rm -f "$ROOT/conf/RELAY_CTRL_DIR" "$ROOT/conf/RELAY_CTRL_EXPIRY" \
+	    "$ROOT/conf/RELAY_CTRL_LOG_IPS" "$SPOOL/192.0.2.77"
+else
+	echo "note: no working strace: the config directory tests are skipped"
+fi
+
 t "check: RELAY_CTRL_DIR from the config directory"
 echo "$SPOOL" > "$ROOT/conf/RELAY_CTRL_DIR"
 printf '30  \n' > "$ROOT/conf/RELAY_CTRL_EXPIRY"
@@ -577,6 +615,9 @@ done &
 allower=$!
 for r in $(seq 1 10); do env -i "${BASE_ENV[@]}" "${DIRV[@]}" "$B/relay-ctrl-age"; done
 wait $allower
+# logins that met age's lock write again once it is free (lib/spool.c)
+sleep 0.3
+flock -x -w 10 "$SPOOL" true
 missing=0
 for i in $(seq 1 200); do [ -f "$SPOOL/10.0.$((i / 250)).$((i % 250))" ] || missing=$((missing + 1)); done
 expect test "$missing" = 0 -a -z "$(ls -A "$SPOOL" | grep '^\.')"

@@ -3,11 +3,14 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -58,7 +61,7 @@ record(const char *name, const char *content, time_t mtime)
 	close(fd);
 }
 
-/* sweep() hands a.dir to fdopendir and closes it: look by path. */
+/* sweep() closes a.dir: look by path. */
 static int
 exists(const char *name)
 {
@@ -213,7 +216,7 @@ test_sweep(void **state)
 	assert_int_equal(a.failed, 0);
 }
 
-/* Constant cost: one fstatat per fresh record, four calls per stale one. */
+/* Locked: a look a record and an unlink a stale one, as relay-ctrl 3.2. */
 static void
 test_system_calls(void **state)
 {
@@ -222,10 +225,68 @@ test_system_calls(void **state)
 	record("192.0.2.2", "", a.now);
 	record("192.0.2.3", "", a.now - 1000);
 	assert_int_equal(sweep(&a), 0);
+	assert_true(a.locked);
+	assert_int_equal(wrap_calls(W_FSTATAT), 3);
+	assert_int_equal(wrap_calls(W_RENAMEAT), 0);
+	assert_int_equal(wrap_calls(W_UNLINKAT), 1);
+	assert_int_equal(wrap_calls(W_LINKAT), 0);
+	assert_false(exists("192.0.2.3"));
+	assert_int_equal(a.records, 1);
+}
+
+/* Without the lock: one fstatat per fresh record, four calls per stale one. */
+static void
+no_lock(void)
+{
+	wrap_fail(W_FLOCK, 0, 1, ENOLCK);
+}
+
+static void
+test_system_calls_unlocked(void **state)
+{
+	(void)state;
+	no_lock();
+	record("192.0.2.1", "", a.now);
+	record("192.0.2.2", "", a.now);
+	record("192.0.2.3", "", a.now - 1000);
+	assert_int_equal(sweep(&a), 0);
+	assert_false(a.locked);
 	assert_int_equal(wrap_calls(W_FSTATAT), 3 + 1);
 	assert_int_equal(wrap_calls(W_RENAMEAT), 1);
 	assert_int_equal(wrap_calls(W_UNLINKAT), 1);
 	assert_int_equal(wrap_calls(W_LINKAT), 0);
+	assert_false(exists("192.0.2.3"));
+}
+
+/* A spool its writers may not read: they cannot lock it, so age does not. */
+static void
+test_unreadable_spool_is_swept_unlocked(void **state)
+{
+	(void)state;
+	record("192.0.2.3", "", a.now - 1000);
+	assert_int_equal(fchmod(a.dir, 0733), 0);
+	assert_int_equal(sweep(&a), 0);
+	assert_false(a.locked);
+	assert_int_equal(wrap_calls(W_RENAMEAT), 1);
+	assert_false(exists("192.0.2.3"));
+	assert_int_equal(chmod(dirpath, 0700), 0);
+}
+
+/* A login holds the shared lock: age waits for it, then sets records aside. */
+static void
+test_busy_spool_is_swept_unlocked(void **state)
+{
+	int lock;
+
+	(void)state;
+	lock = spool_lock_shared(a.dir);
+	assert_true(lock >= 0);
+	record("192.0.2.3", "", a.now - 1000);
+	assert_int_equal(sweep(&a), 0);
+	assert_false(a.locked);
+	assert_int_equal(wrap_calls(W_RENAMEAT), 1);
+	assert_false(exists("192.0.2.3"));
+	close(lock);
 }
 
 /* Another process logs in from 192.0.2.2 between age's look and its removal. */
@@ -249,6 +310,7 @@ static void
 test_refresh_after_look(void **state)
 {
 	(void)state;
+	no_lock();
 	record("192.0.2.2", "USER=old", a.now - 1000);
 	wrap_hook(W_FSTATAT, 1, login_touch);
 	assert_int_equal(sweep(&a), 0);
@@ -261,6 +323,7 @@ static void
 test_rewrite_after_set_aside(void **state)
 {
 	(void)state;
+	no_lock();
 	record("192.0.2.2", "USER=old", a.now - 1000);
 	wrap_hook(W_RENAMEAT, 1, login_rewrite);
 	assert_int_equal(sweep(&a), 0);
@@ -284,6 +347,7 @@ static void
 test_refresh_in_place_while_aside(void **state)
 {
 	(void)state;
+	no_lock();
 	record("192.0.2.2", "USER=old", a.now - 1000);
 	wrap_hook(W_RENAMEAT, 1, aside_touch);
 	assert_int_equal(sweep(&a), 0);
@@ -303,11 +367,185 @@ static void
 test_put_back_never_clobbers(void **state)
 {
 	(void)state;
+	no_lock();
 	record("192.0.2.2", "USER=old", a.now - 1000);
 	wrap_hook(W_RENAMEAT, 1, aside_touch_and_rewrite);
 	assert_int_equal(sweep(&a), 0);
 	assert_content("192.0.2.2", "USER=new");
 	assert_int_equal(entries(), 1);
+}
+
+/* link(2) fails: the record survives, by a rename that replaces nothing. */
+static void
+put_back_despite(int err)
+{
+	setup(NULL);
+	no_lock();
+	record("192.0.2.2", "USER=old", a.now - 1000);
+	wrap_hook(W_RENAMEAT, 1, aside_touch);
+	wrap_fail(W_LINKAT, 0, 1, err);
+	assert_int_equal(sweep(&a), 0);
+	assert_true(exists("192.0.2.2"));
+	assert_content("192.0.2.2", "USER=old");
+	assert_int_equal(entries(), 1);
+	assert_int_equal(a.records, 0);
+	assert_int_equal(a.failed, 0);
+	teardown(NULL);
+}
+
+static void
+test_put_back_when_link_fails(void **state)
+{
+	(void)state;
+	put_back_despite(EPERM);	/* fs.protected_hardlinks */
+	put_back_despite(ENOSPC);
+	put_back_despite(EDQUOT);
+	put_back_despite(EIO);
+	put_back_despite(EMLINK);
+}
+
+/* Neither link nor rename: it stays set aside, not removed, and age says so. */
+static void
+kept_aside(int err)
+{
+	char aside[TMP_NAME_SIZE];
+	size_t n;
+
+	setup(NULL);
+	no_lock();
+	record("192.0.2.2", "USER=old", a.now - 1000);
+	wrap_hook(W_RENAMEAT, 1, aside_touch);
+	wrap_fail(W_LINKAT, 0, 1, err);
+	wrap_fail(W_SYSCALL, 1, 1, err);	/* after getdents64: renameat2 */
+	assert_int_equal(sweep(&a), 0);
+	n = spool_tmp_prefix(aside, sizeof(aside), TMP_AGE);
+	snprintf(aside + n, sizeof(aside) - n, "192.0.2.2");
+	assert_true(exists(aside));
+	assert_content(aside, "USER=old");
+	assert_int_equal(a.records, 0);
+	assert_int_equal(a.failed, 1);
+	teardown(NULL);
+}
+
+static void
+test_kept_aside_when_nothing_works(void **state)
+{
+	(void)state;
+	kept_aside(EPERM);
+	kept_aside(ENOSPC);
+	kept_aside(EDQUOT);
+	kept_aside(EIO);
+}
+
+/* A newer record is there when the rename back is tried: it stays. */
+static void
+test_put_back_rename_never_clobbers(void **state)
+{
+	(void)state;
+	no_lock();
+	record("192.0.2.2", "USER=old", a.now - 1000);
+	wrap_hook(W_RENAMEAT, 1, aside_touch_and_rewrite);
+	wrap_fail(W_LINKAT, 0, 1, EPERM);
+	assert_int_equal(sweep(&a), 0);
+	assert_content("192.0.2.2", "USER=new");
+	assert_int_equal(entries(), 1);
+}
+
+/*
+ * The locked sweep: a login between age's look and its unlink sees the
+ * lock held, writes anyway, and writes again once age lets go (here
+ * spool_restore, what its detached process runs).
+ */
+static void
+login_while_locked(void)
+{
+	assert_int_equal(spool_lock_shared(a.dir), SPOOL_AGE_BUSY);
+	login_rewrite();
+}
+
+static void
+test_login_while_locked_is_restored(void **state)
+{
+	struct timespec t = { a.now, 0 };
+	int dir;
+
+	(void)state;
+	record("192.0.2.2", "USER=old", a.now - 1000);
+	wrap_hook(W_FSTATAT, 1, login_while_locked);
+	assert_int_equal(sweep(&a), 0);
+	assert_true(a.locked);
+	dir = open(dirpath, O_RDONLY | O_DIRECTORY);
+	assert_int_equal(spool_restore(dir, "192.0.2.2", "USER=new", 8, &t), 0);
+	assert_content("192.0.2.2", "USER=new");
+	assert_int_equal(entries(), 1);
+	/* and never over a record that is there */
+	assert_int_equal(spool_restore(dir, "192.0.2.2", "USER=xyz", 8, &t), 0);
+	assert_content("192.0.2.2", "USER=new");
+	assert_int_equal(entries(), 1);
+	close(dir);
+}
+
+/*
+ * The whole path: spool_write under age's lock returns at once, and its
+ * detached process writes the record again once age lets go.
+ */
+static void
+test_write_during_age_comes_back(void **state)
+{
+	struct timespec t, t0, t1, nap = { 0, 10000000 };
+	const char *step;
+	int age_lock, i;
+
+	(void)state;
+	age_lock = open(dirpath, O_RDONLY | O_DIRECTORY);
+	assert_int_equal(flock(age_lock, LOCK_EX), 0);
+	clock_gettime(CLOCK_REALTIME, &t);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(spool_write(a.dir, "192.0.2.2", "USER=new\0", 9, &t,
+	    &step), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000000000L +
+	    (t1.tv_nsec - t0.tv_nsec) < 500000000L);
+	assert_true(exists("192.0.2.2"));
+	assert_int_equal(unlinkat(a.dir, "192.0.2.2", 0), 0);	/* as age */
+	nap.tv_nsec = 100000000;
+	nanosleep(&nap, NULL);
+	assert_false(exists("192.0.2.2"));	/* it waits for the lock */
+	close(age_lock);
+	nap.tv_nsec = 10000000;
+	for (i = 0; i < 300 && !exists("192.0.2.2"); i++)
+		nanosleep(&nap, NULL);
+	assert_true(exists("192.0.2.2"));
+	assert_int_equal(entries(), 1);
+}
+
+/* More names than one read of the directory holds (32 KiB): all are seen. */
+static void
+test_sweep_many(void **state)
+{
+	char name[32];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "10.0.%d.%d", i / 256, i % 256);
+		record(name, "", i % 2 ? a.now : a.now - 1000);
+	}
+	assert_int_equal(sweep(&a), 0);
+	assert_int_equal(a.records, 1500);
+	assert_int_equal(entries(), 1500);
+	assert_true(wrap_calls(W_SYSCALL) >= 3);	/* getdents64 */
+}
+
+static void
+test_unreadable_directory(void **state)
+{
+	(void)state;
+	record("192.0.2.3", "", a.now - 1000);
+	wrap_fail(W_SYSCALL, 0, 1, EIO);
+	assert_int_equal(sweep(&a), -1);
+	assert_int_equal(errno, EIO);
+	assert_true(exists("192.0.2.3"));
 }
 
 static void
@@ -341,6 +579,20 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_system_calls, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_system_calls_unlocked,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_busy_spool_is_swept_unlocked, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unreadable_spool_is_swept_unlocked, setup, teardown),
+		cmocka_unit_test(test_put_back_when_link_fails),
+		cmocka_unit_test(test_kept_aside_when_nothing_works),
+		cmocka_unit_test_setup_teardown(
+		    test_put_back_rename_never_clobbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_login_while_locked_is_restored, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_write_during_age_comes_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refresh_after_look, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rewrite_after_set_aside,
@@ -348,6 +600,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_refresh_in_place_while_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_put_back_never_clobbers,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_many, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_directory,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run_removes_nothing,
 		    setup, teardown),

@@ -16,6 +16,8 @@
 #include "lib/msg.h"
 #include "tests/unit/wrap.h"
 
+extern char **environ;
+
 static char confdir[64];
 
 static void
@@ -221,6 +223,69 @@ test_cached(void **state)
 	assert_int_equal(wrap_calls(W_OPEN), 0);
 }
 
+/* SPEC §3: where envdir or chdir ran, the environment is all there is. */
+static void
+test_dir_not_read_when_spool_in_env(void **state)
+{
+	(void)state;
+	put("RELAY_CTRL_EXPIRY", "100\n", 4);
+	setenv("RELAY_CTRL_DIR", "/var/spool/relay-ctrl", 1);
+	wrap_reset();
+	assert_null(config_get("RELAY_CTRL_EXPIRY"));
+	assert_int_equal(wrap_calls(W_OPENAT), 0);
+	unsetenv("RELAY_CTRL_DIR");
+	setenv("RELAY_CTRL_DIR_FD", "7", 1);
+	config_reset();
+	assert_null(config_get("RELAY_CTRL_EXPIRY"));
+	assert_int_equal(wrap_calls(W_OPENAT), 0);
+	unsetenv("RELAY_CTRL_DIR_FD");
+	config_reset();
+	assert_string_equal(config_get("RELAY_CTRL_EXPIRY"), "100");
+	assert_int_equal(wrap_calls(W_OPENAT), 2);
+}
+
+/* One pass over the environment; config_reset lets a change be seen. */
+static void
+test_snapshot(void **state)
+{
+	char *env[] = {
+		"PATH=/bin", "RELAY_CTRL_EXPIRY=1", "TCPLOCALIP=192.0.2.1",
+		"RELAY_CTRL_EXPIRY=2", "TCPREMOTEIP=192.0.2.7", "TZ=UTC",
+		"RELAY_CTRL_DIR_FD=5", "R", "RELAY_CTRL_", "RELAY_CTRL_DIRX=1",
+		"USER=alice", NULL
+	};
+	char **saved = environ, key[] = "TCPREMOTEIP";
+
+	(void)state;
+	environ = env;
+	config_snapshot();
+	assert_string_equal(config_env("RELAY_CTRL_EXPIRY"), "1");
+	assert_string_equal(config_get("RELAY_CTRL_EXPIRY"), "1");
+	assert_string_equal(config_env(key), "192.0.2.7");	/* not a literal */
+	assert_ptr_equal(config_entry("TCPREMOTEIP"), env[4]);
+	assert_ptr_equal(config_entry("USER"), env[10]);
+	assert_null(config_entry("DOMAIN"));
+	assert_string_equal(config_env("RELAY_CTRL_DIR_FD"), "5");
+	assert_null(config_env("RELAY_CTRL_DIR"));
+	assert_string_equal(config_env("TZ"), "UTC");	/* not kept: getenv */
+	/* both entries of a name set twice go */
+	config_unset("RELAY_CTRL_EXPIRY");
+	assert_null(config_env("RELAY_CTRL_EXPIRY"));
+	assert_null(getenv("RELAY_CTRL_EXPIRY"));
+	assert_string_equal(environ[1], "TCPLOCALIP=192.0.2.1");
+	config_unset("RELAY_CTRL_DIR_FD");
+	assert_null(getenv("RELAY_CTRL_DIR_FD"));
+	assert_string_equal(getenv("RELAY_CTRL_DIRX"), "1");
+	config_unset("RELAY_CTRL_LOG");		/* not set: nothing */
+	/* the snapshot stays until config_reset */
+	environ = saved;
+	setenv("RELAY_CTRL_LOG_IPS", "1", 1);
+	assert_null(config_env("RELAY_CTRL_LOG_IPS"));
+	config_reset();
+	assert_string_equal(config_env("RELAY_CTRL_LOG_IPS"), "1");
+	unsetenv("RELAY_CTRL_LOG_IPS");
+}
+
 int
 main(void)
 {
@@ -237,6 +302,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_freshness, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cached, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_dir_not_read_when_spool_in_env, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

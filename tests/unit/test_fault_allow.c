@@ -96,8 +96,8 @@ static void
 create_fails(int err)
 {
 	msg_init("relay-ctrl-allow", "");
-	/* after the spool's openat: the look at the old record, the create */
-	wrap_fail(W_OPENAT, 1, 2, err);
+	/* after the spool's openat and its lock: the look at the record, the create */
+	wrap_fail(W_OPENAT, 2, 2, err);
 	run_allow();
 	assert_failed("cannot create a temporary file for record for " CLIENT,
 	    err);

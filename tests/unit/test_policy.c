@@ -270,6 +270,11 @@ test_expiry_from_config_dir(void **state)
 	assert_string_equal(verdict("192.0.2.7"), OK);
 	put_conf("RELAY_CTRL_EXPIRY", "100");
 	config_reset();
+	/* read only where the environment names no spool (SPEC §3) */
+	assert_string_equal(verdict("192.0.2.7"), OK);
+	put_conf("RELAY_CTRL_DIR", spooldir);
+	unsetenv("RELAY_CTRL_DIR");
+	config_reset();
 	assert_string_equal(verdict("192.0.2.7"), DUNNO);
 }
 

@@ -409,10 +409,10 @@ static void
 test_write_faults_leave_nothing(void **state)
 {
 	(void)state;
-	/* openat #1 is the in-place look at the old record */
-	write_fails(W_OPENAT, 1, EACCES, "create a temporary file for");
-	write_fails(W_OPENAT, 1, EROFS, "create a temporary file for");
-	write_fails(W_OPENAT, 1, EMFILE, "create a temporary file for");
+	/* openat #1 is the spool's lock, #2 the in-place look at the old record */
+	write_fails(W_OPENAT, 2, EACCES, "create a temporary file for");
+	write_fails(W_OPENAT, 2, EROFS, "create a temporary file for");
+	write_fails(W_OPENAT, 2, EMFILE, "create a temporary file for");
 	write_fails(W_WRITE, 0, ENOSPC, "write");
 	write_fails(W_WRITE, 0, EDQUOT, "write");
 	write_fails(W_FCHMOD, 0, EPERM, "set the mode of");

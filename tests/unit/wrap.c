@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +28,8 @@ int __real_clock_gettime(clockid_t, struct timespec *);
 time_t __real_time(time_t *);
 int __real_setenv(const char *, const char *, int);
 int __real_execvp(const char *, char *const[]);
+int __real_flock(int, int);
+long __real_syscall(long, ...);
 
 static struct fault {
 	int skip, times, err, calls;
@@ -288,4 +291,27 @@ __wrap_execvp(const char *file, char *const argv[])
 	keep(wrap_exec_env, WRAP_ENV_MAX, environ);
 	wrap_exec_armed = 0;
 	longjmp(wrap_exec_jmp, 1);
+}
+
+int
+__wrap_flock(int fd, int op)
+{
+	return fails(W_FLOCK) ? -1 : __real_flock(fd, op);
+}
+
+/* The calls relayctl makes: at most five integer or pointer arguments. */
+long
+__wrap_syscall(long n, ...)
+{
+	long x[5];
+	va_list ap;
+	int i;
+
+	va_start(ap, n);
+	for (i = 0; i < 5; i++)
+		x[i] = va_arg(ap, long);
+	va_end(ap);
+	if (fails(W_SYSCALL))
+		return -1;
+	return __real_syscall(n, x[0], x[1], x[2], x[3], x[4]);
 }

@@ -9,7 +9,8 @@
 enum wrap_fn {
 	W_OPEN, W_OPENAT, W_READ, W_WRITE, W_CLOSE, W_FSTAT, W_FSTATAT,
 	W_FUTIMENS, W_FCHMOD, W_RENAMEAT, W_UNLINKAT, W_LINKAT,
-	W_CLOCK_GETTIME, W_TIME, W_SETENV, W_EXECVP, W_NFN
+	W_CLOCK_GETTIME, W_TIME, W_SETENV, W_EXECVP, W_FLOCK,
+	W_SYSCALL, W_NFN
 };
 
 /* After `skip` calls that go through, the next `times` calls fail with err. */
