@@ -128,13 +128,20 @@ int
 chdir_main(int argc, char **argv)
 {
 	char **next = chain_args(argv);
+	int dir, key;
 
 	(void)argc;
 	if (next[0] == NULL)
 		die_usage();
 	unsetenv("RELAY_CTRL_DIR_FD");
 	unsetenv("RELAY_CTRL_KEY_FD");
-	pass_down("RELAY_CTRL_DIR_FD", open_spool(), "relay control");
-	pass_down("RELAY_CTRL_KEY_FD", open_key(), "the secret");
+	/*
+	 * Both are opened before either is set: with RELAY_CTRL_DIR_FD in
+	 * the environment, config_get reads no config directory (SPEC 3).
+	 */
+	dir = open_spool();
+	key = open_key();
+	pass_down("RELAY_CTRL_DIR_FD", dir, "relay control");
+	pass_down("RELAY_CTRL_KEY_FD", key, "the secret");
 	xexec(next);
 }

@@ -175,6 +175,12 @@ t "chdir: the key's slot is 1022, the spool's 1023"
 expect test "$kfd" = 1022 -a "$(sed -n 's/^env=RELAY_CTRL_DIR_FD=//p' "$REC")" = 1023
 t "chdir: no variable holds the secret"
 expect not_recorded 0123456789abcdef0123
+t "chdir reads RELAY_CTRL_DIR and RELAY_CTRL_KEYFILE from the config directory, and passes both"
+echo "$SPOOL" >"$ROOT/conf/RELAY_CTRL_DIR"
+echo "$KEY" >"$ROOT/conf/RELAY_CTRL_KEYFILE"
+srun -- "$B/relay-ctrl-chdir" "$RECORDER" "$REC"
+expect test "$(keyfd)" = 1022 -a "$(sed -n 's/^env=RELAY_CTRL_DIR_FD=//p' "$REC")" = 1023
+rm -f "$ROOT/conf/RELAY_CTRL_DIR" "$ROOT/conf/RELAY_CTRL_KEYFILE"
 t "chdir with a secret it cannot open: a warning, the program runs without RELAY_CTRL_KEY_FD"
 srun "${DIRV[@]}" RELAY_CTRL_KEYFILE="$ROOT/missing" RELAY_CTRL_KEY_FD=5 -- "$B/relay-ctrl-chdir" "$RECORDER" "$REC"
 expect test -z "$(keyfd)" -a "$rc" = 0
@@ -286,6 +292,15 @@ if [ "$(id -u)" != 0 ]; then
 	expect test "$rc" = 111
 fi
 
+t "udp alone (as systemd may start it) takes its whole configuration from the config directory"
+port=$(free_port)
+echo "$SPOOL" >"$ROOT/conf/RELAY_CTRL_DIR"
+echo "$KEY" >"$ROOT/conf/RELAY_CTRL_KEYFILE"
+echo 127.0.0.1 >"$ROOT/conf/RELAY_CTRL_LISTEN"
+echo "$port" >"$ROOT/conf/RELAY_CTRL_PORT"
+run -- timeout 2 "$B/relay-ctrl-udp"
+expect test "$rc" = 124 -a -n "$(grep "listening on 127.0.0.1:$port\$" "$ERR")"
+rm -f "$ROOT/conf/"RELAY_CTRL_*
 t "udp serves: a signed request is recorded, dated with its TIMESTAMP, and answered"
 clean_spool
 port=$(free_port)
