@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/escape.h"
 #include "lib/fmt.h"
 #include "lib/msg.h"
 
@@ -96,7 +97,10 @@ help(FILE *f)
 static int
 unknown(const char *name)
 {
-	fatal("%.60s is not a relayctl applet; see relayctl --list", name);
+	char shown[VISIBLE_SIZE];
+
+	fatal("%s is not a relayctl applet; see relayctl --list",
+	    visible(name, shown, sizeof(shown)));
 	if (msg_sink() == SINK_STDERR)
 		help(stderr);
 	return EXIT_USAGE;
@@ -116,10 +120,8 @@ static int
 run(const struct applet *a, const char *name, int argc, char **argv)
 {
 	msg_init(name, a->usage);
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		fmt_fprintf(stdout, "usage: %s\n", a->usage);
-		return flush_stdout();
-	}
+	if (argc > 1 && strcmp(argv[1], "--help") == 0)
+		return msg_help();
 	return a->main(argc, argv);
 }
 

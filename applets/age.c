@@ -12,9 +12,10 @@
 #include <unistd.h>
 
 #include "../lib/address.h"
-#include "../lib/config.h"
+#include "../lib/escape.h"
 #include "../lib/fmt.h"
 #include "../lib/msg.h"
+#include "../lib/opt.h"
 #include "../lib/spool.h"
 
 #define RENAME_NOREPLACE_FLAG 1	/* renameat2(2); musl 1.2.3 has no wrapper */
@@ -30,27 +31,15 @@ struct age {
 	size_t asidelen;
 };
 
+/* -v and -n, and no operand. */
 static int
 parse_options(char **argv, struct age *a)
 {
-	int i;
-	const char *p;
+	int on[2] = { 0, 0 }, first = opt_flags(argv, "vn", on);
 
-	for (i = 1; argv[i] && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return argv[i + 1] == NULL ? 0 : -1;
-		for (p = argv[i] + 1; *p; p++) {
-			if (*p == 'v')
-				a->verbose = 1;
-			else if (*p == 'n')
-				a->dry_run = 1;
-			else
-				return -1;
-		}
-		if (p == argv[i] + 1)
-			return -1;
-	}
-	return argv[i] == NULL ? 0 : -1;
+	a->verbose = on[0];
+	a->dry_run = on[1];
+	return first > 0 && argv[first] == NULL ? 0 : -1;
 }
 
 static int
@@ -64,15 +53,20 @@ static void
 removed(struct age *a, const char *name, unsigned long *count)
 {
 	(*count)++;
-	if (a->dry_run)
-		fmt_fprintf(stdout, "%s\n", name);
+	if (a->dry_run) {
+		esc_put(stdout, ESC_HUMAN, name);
+		putc('\n', stdout);
+	}
 }
 
 static void
 failed(struct age *a, const char *what, const char *name)
 {
+	char shown[VISIBLE_SIZE];
+	int e = errno;
+
 	warn("cannot %s %s in the spool: %s; it stays until the next run",
-	    what, name, strerror(errno));
+	    what, visible(name, shown, sizeof(shown)), strerror(e));
 	a->failed = 1;
 }
 
@@ -298,7 +292,7 @@ age_main(int argc, char **argv)
 	if ((a.dir = spool_open_admin(&dir, "nothing was removed")) < 0)
 		return EXIT_TEMP;
 	a.now = time(NULL);
-	config_freshness(&a.expiry, &a.skew);
+	spool_freshness(&a.expiry, &a.skew);
 	if (sweep(&a) != 0)
 		die_temp("cannot read spool directory %s: %s; stopped early",
 		    dir, strerror(errno));

@@ -6,19 +6,21 @@
 #include <time.h>
 
 #include "../lib/address.h"
+#include "../lib/escape.h"
 #include "../lib/exec.h"
 #include "../lib/login.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
 
 static void
-write_record(int dir, const char *what, const char *addr)
+write_record(int dir, const char *addr)
 {
-	char content[RECORD_FILE_MAX];
+	char content[RECORD_FILE_MAX], what[256];
 	struct record r = { "", "" };
 	struct timespec now;
 	const char *step;
 	size_t len;
+	int e;
 
 	login_values(&r, addr);
 	len = record_encode(&r, content, sizeof(content));
@@ -27,9 +29,12 @@ write_record(int dir, const char *what, const char *addr)
 		    "continuing without relay", addr, strerror(errno));
 		return;
 	}
-	if (spool_write(dir, addr, content, len, &now, &step) != 0)
+	if (spool_write(dir, addr, content, len, &now, &step) != 0) {
+		e = errno;
+		spool_what(what, sizeof(what));
 		warn("cannot %s record for %s in %s: %s; continuing without "
-		    "relay", step, addr, what, strerror(errno));
+		    "relay", step, addr, what, strerror(e));
+	}
 }
 
 /*
@@ -55,7 +60,7 @@ allow(void)
 		    what, addr, spool_strerror(errno));
 		return -1;
 	}
-	write_record(dir, what, addr);
+	write_record(dir, addr);
 	return dir;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../lib/config.h"
+#include "../lib/escape.h"
 #include "../lib/exec.h"
 #include "../lib/fmt.h"
 #include "../lib/key.h"
@@ -70,6 +71,7 @@ move_high(int fd)
 static int
 open_spool(void)
 {
+	char shown[VISIBLE_SIZE];
 	const char *dir = config_get("RELAY_CTRL_DIR");
 	int fd;
 
@@ -81,7 +83,8 @@ open_spool(void)
 	fd = open(dir, O_RDONLY | O_DIRECTORY);
 	if (fd < 0) {
 		warn("cannot open spool directory %s: %s; the service runs "
-		    "without relay control", dir, strerror(errno));
+		    "without relay control", visible(dir, shown, sizeof(shown)),
+		    strerror(errno));
 		return -1;
 	}
 	return move_high(fd);

@@ -2,12 +2,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "../lib/address.h"
 #include "../lib/config.h"
+#include "../lib/escape.h"
 #include "../lib/exec.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
@@ -15,81 +14,51 @@
 struct verdict {
 	int relay;
 	const char *why;	/* for RELAY_CTRL_LOG_IPS */
-	struct record rec;
+	struct lookup look;	/* look.rec: what is exported */
 };
 
 extern char **environ;
 
 static void
-ignore_entry(const char *entry, size_t len, const char *why, void *addr)
-{
-	char text[VISIBLE_SIZE], copy[RECORD_VALUE_MAX + 1];
-
-	if (len > RECORD_VALUE_MAX)
-		len = RECORD_VALUE_MAX;
-	memcpy(copy, entry, len);
-	copy[len] = '\0';
-	warn("record for %s holds \"%s\", which is not exported: %s; "
-	    "continuing", (const char *)addr, visible(copy, text, sizeof(text)),
-	    why);
-}
-
-/*
- * The time by a system call: musl's time() first looks clock_gettime up in
- * the vDSO, by name among its symbols, which costs check more (1,100
- * instructions and two page faults) than the call it saves.
- */
-static time_t
-clock_now(void)
-{
-	struct timespec ts;
-
-	if (syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts) != 0)
-		return (time_t)-1;
-	return ts.tv_sec;
-}
-
-static void
 judge(int dir, const char *addr, struct verdict *v)
 {
-	char buf[RECORD_FILE_MAX + 1];
-	struct stat st;
-	size_t len;
-	time_t now;
-	long expiry, skew;
-	int r;
+	static const char *const why[] = {
+		[REC_ABSENT] = "not found", [REC_FOREIGN] = "unreadable",
+		[REC_UNREADABLE] = "unreadable", [REC_STALE] = "found, stale",
+		[REC_FUTURE] = "found, dated in the future",
+		[REC_FRESH] = "found, fresh",
+	};
+	struct freshness f = { 0, -1, -1 };
+	struct reject_note note = { addr, "continuing" };
+	struct lookup *l = &v->look;
 
-	r = spool_read_exec(dir, addr, &st, buf, &len);
-	if (r < 0 && errno == ENOENT) {
-		v->why = "not found";
-		return;
-	}
-	if (r != 0) {
-		warn("cannot read record for %s: %s; continuing without relay",
-		    addr, r > 0 ? "it is not a regular file" :
-		    errno == ELOOP ? "it is a symbolic link" : strerror(errno));
-		v->why = "unreadable";
-		return;
-	}
-	if ((now = clock_now()) == (time_t)-1) {
+	spool_lookup(dir, addr, &f, LOOK_EXEC, l, record_warn, &note);
+	v->why = why[l->found];
+	if (f.now == (time_t)-1) {
 		warn("cannot read the clock for the record for %s: %s; "
-		    "continuing without relay", addr, strerror(errno));
+		    "continuing without relay", addr, strerror(l->err));
 		v->why = "no clock";
+	} else if (l->found == REC_FOREIGN || l->found == REC_UNREADABLE)
+		warn("cannot read record for %s: %s; continuing without relay",
+		    addr, lookup_why(l));
+	if (l->found != REC_FRESH)
 		return;
-	}
-	config_freshness(&expiry, &skew);
-	if (!spool_fresh(st.st_mtime, now, expiry, skew)) {
-		v->why = st.st_mtime > now ? "found, dated in the future" :
-		    "found, stale";
-		return;
-	}
 	v->relay = 1;
-	v->why = "found, fresh";
-	if (len > RECORD_FILE_MAX)
+	if (l->oversize)
 		warn("record for %s is larger than %d bytes; relaying without "
 		    "USER and DOMAIN", addr, RECORD_FILE_MAX);
-	else
-		record_decode(buf, len, &v->rec, ignore_entry, (void *)addr);
+}
+
+/* Out of check_main's frame: its buffers would cost every connection. */
+static __attribute__((noinline)) void
+log_exports(const char *addr, const char *rc, const struct record *r)
+{
+	char shown[3][VISIBLE_SIZE];
+
+	info("%s: exporting RELAYCLIENT=%s USER=%s DOMAIN=%s", addr,
+	    visible(rc, shown[0], sizeof(shown[0])),
+	    visible(r->user, shown[1], sizeof(shown[1])),
+	    visible(r->domain, shown[2], sizeof(shown[2])));
 }
 
 /*
@@ -182,12 +151,14 @@ int
 check_main(int argc, char **argv)
 {
 	char **next = chain_args(argv), addr[ADDR_NAME_SIZE];
-	struct verdict v = { 0, "bad address", { "", "" } };
+	struct verdict v;	/* v.look is set only when a spool is read */
 	const char *rc;
 
 	(void)argc;
 	if (next[0] == NULL)
 		die_usage();
+	v.relay = 0;
+	v.why = "bad address";
 	config_snapshot();
 	if (config_env("RELAYCLIENT") != NULL) {
 		spool_close(spool_env_fd());
@@ -201,7 +172,6 @@ check_main(int argc, char **argv)
 	if ((rc = config_get("RELAY_CTRL_RELAYCLIENT")) == NULL)
 		rc = "";
 	if (config_get("RELAY_CTRL_LOG_ENV") != NULL)
-		info("%s: exporting RELAYCLIENT=%s USER=%s DOMAIN=%s", addr, rc,
-		    v.rec.user, v.rec.domain);
-	exec_relaying(next, rc, &v.rec, env_count());
+		log_exports(addr, rc, &v.look.rec);
+	exec_relaying(next, rc, &v.look.rec, env_count());
 }

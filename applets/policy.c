@@ -8,7 +8,9 @@
 
 #include "../lib/address.h"
 #include "../lib/config.h"
+#include "../lib/escape.h"
 #include "../lib/msg.h"
+#include "../lib/opt.h"
 #include "../lib/spool.h"
 
 #define POLICY_LINE_MAX 1024	/* an attribute line, without its newline */
@@ -52,7 +54,8 @@ attr_is(const char *name, size_t len, const char *want)
 }
 
 /*
- * Takes one line without its newline.  Anything the protocol does not
+ * Takes one line without its newline, no longer than POLICY_LINE_MAX but
+ * for a CR (next_line refuses longer ones).  Anything the protocol does not
  * allow is FEED_BAD with *why set: the server must then log and hang up
  * rather than guess (SMTPD_POLICY_README).  Unknown attributes are fine:
  * every Postfix release adds some.  A trailing CR is cut so that an admin
@@ -68,10 +71,6 @@ policy_feed(struct req *r, const char *line, size_t len, const char **why)
 		len--;
 	if (len == 0)
 		return FEED_END;
-	if (len > POLICY_LINE_MAX) {
-		*why = "a line is longer than 1024 bytes";
-		return FEED_BAD;
-	}
 	if (memchr(line, '\0', len) != NULL) {
 		*why = "a line holds a NUL byte";
 		return FEED_BAD;
@@ -135,17 +134,21 @@ spool_dir(struct policy *p)
  * 1 (relay) only for a well-formed smtpd_access_policy request naming one
  * client address that has a fresh record.  Anything unsure is 0: DUNNO
  * lets reject_unauth_destination decide, so relay control can never
- * refuse mail.  One open, fstat and read a request, no directory scan.
+ * refuse mail.  One fstatat a request: the record's time is all it needs.
  */
 static int
 policy_decide(struct policy *p, const struct req *r, char name[ADDR_NAME_SIZE],
     const char **why)
 {
-	char buf[RECORD_FILE_MAX + 1];
-	struct stat st;
-	size_t len;
-	time_t now;
-	int dir, n;
+	static const char *const why_not[] = {
+		[REC_ABSENT] = "not found", [REC_FOREIGN] = "unreadable",
+		[REC_UNREADABLE] = "unreadable", [REC_STALE] = "found, stale",
+		[REC_FUTURE] = "found, dated in the future",
+		[REC_FRESH] = "found, fresh",
+	};
+	struct freshness f = { 0, p->expiry, p->skew };
+	struct lookup l;
+	int dir;
 
 	name[0] = '\0';
 	if (r->foreign) {
@@ -168,26 +171,13 @@ policy_decide(struct policy *p, const struct req *r, char name[ADDR_NAME_SIZE],
 		*why = "no spool";
 		return 0;
 	}
-	n = spool_read(dir, name, &st, buf, &len);
-	if (n < 0 && errno == ENOENT) {
-		*why = "not found";
-		return 0;
-	}
-	if (n != 0) {
+	f.now = time(NULL);
+	spool_lookup(dir, name, &f, LOOK_TIME, &l, NULL, NULL);
+	if (l.found == REC_FOREIGN || l.found == REC_UNREADABLE)
 		warn("cannot read record for %s: %s; answering DUNNO", name,
-		    n > 0 ? "it is not a regular file" :
-		    errno == ELOOP ? "it is a symbolic link" : strerror(errno));
-		*why = "unreadable";
-		return 0;
-	}
-	now = time(NULL);
-	if (!spool_fresh(st.st_mtime, now, p->expiry, p->skew)) {
-		*why = st.st_mtime > now ? "found, dated in the future" :
-		    "found, stale";
-		return 0;
-	}
-	*why = "found, fresh";
-	return 1;
+		    lookup_why(&l));
+	*why = why_not[l.found];
+	return l.found == REC_FRESH;
 }
 
 /*
@@ -337,7 +327,7 @@ policy_init(struct policy *p)
 {
 	p->dir = -1;
 	p->dir_warned = 0;
-	config_freshness(&p->expiry, &p->skew);
+	spool_freshness(&p->expiry, &p->skew);
 	p->log_ips = config_get("RELAY_CTRL_LOG_IPS") != NULL;
 	spool_dir(p);
 }
@@ -347,11 +337,11 @@ policy_main(int argc, char **argv)
 {
 	struct policy p;
 	struct sigaction ign;
-	int rc;
+	int rc, first;
 
-	(void)argv;
+	(void)argc;
 	quiet_messages();
-	if (argc > 1)
+	if ((first = opt_flags(argv, "", NULL)) < 0 || argv[first] != NULL)
 		die_usage();
 	/* a hung-up SMTP server is EPIPE from write, not a silent death */
 	memset(&ign, 0, sizeof(ign));

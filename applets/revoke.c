@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "../lib/address.h"
-#include "../lib/config.h"
-#include "../lib/fmt.h"
+#include "../lib/escape.h"
 #include "../lib/msg.h"
+#include "../lib/opt.h"
 #include "../lib/spool.h"
 
 struct revoke {
@@ -24,17 +24,7 @@ struct revoke {
 static int
 parse_options(char **argv, struct revoke *rv)
 {
-	int i;
-
-	for (i = 1; argv[i] != NULL && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return i + 1;
-		if (strcmp(argv[i], "-v") == 0)
-			rv->verbose = 1;
-		else
-			return -1;
-	}
-	return i;
+	return opt_flags(argv, "v", &rv->verbose);
 }
 
 /* Keeps errno for the caller's message. */
@@ -70,8 +60,11 @@ revoke_one(struct revoke *rv, const char *arg)
 		return;
 	}
 	if (unlinkat(rv->dir, name, 0) == 0) {
-		if (rv->verbose)
-			fmt_fprintf(stdout, "removed %s\n", name);
+		if (rv->verbose) {
+			fputs("removed ", stdout);
+			esc_put(stdout, ESC_HUMAN, name);
+			putc('\n', stdout);
+		}
 		return;
 	}
 	if (errno == ENOENT)

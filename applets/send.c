@@ -16,6 +16,7 @@
 
 #include "../lib/address.h"
 #include "../lib/config.h"
+#include "../lib/escape.h"
 #include "../lib/exec.h"
 #include "../lib/key.h"
 #include "../lib/login.h"
@@ -260,7 +261,7 @@ close_from_3(void)
 #endif
 	if ((d = opendir("/proc/self/fd")) != NULL) {
 		while ((e = readdir(d)) != NULL) {
-			if (parse_seconds(e->d_name, &fd) != 0)
+			if (parse_number(e->d_name, &fd) != 0)
 				continue;	/* "." and ".." */
 			if (fd >= 3 && fd != dirfd(d))
 				close((int)fd);
@@ -356,20 +357,21 @@ spawn(struct job *j)
 
 /* --- in the login: what to send ------------------------------------ */
 
+/* A number from min to max, or a warning and def: a typo never stops a login. */
 static long
-config_tries(void)
+config_count(const char *name, long def, long min, long max, const char *unit)
 {
 	char shown[VISIBLE_SIZE];
-	const char *s = config_get("RELAY_CTRL_TRIES");
+	const char *s = config_get(name);
 	long v;
 
 	if (s == NULL)
-		return TRIES_DEFAULT;
-	if (parse_seconds(s, &v) != 0 || v < 1 || v > 1000) {
-		warn("RELAY_CTRL_TRIES=%s is not a number from 1 to 1000; "
-		    "using %d", visible(s, shown, sizeof(shown)),
-		    TRIES_DEFAULT);
-		return TRIES_DEFAULT;
+		return def;
+	if (parse_number(s, &v) != 0 || v < min || v > max) {
+		warn("%s=%s is not a number of %s from %ld to %ld; using %ld",
+		    name, visible(s, shown, sizeof(shown)), unit, min, max,
+		    def);
+		return def;
 	}
 	return v;
 }
@@ -449,8 +451,10 @@ prepare(struct job *j)
 	}
 	login_values(&j->rec, j->addr);
 	j->port = config_port();
-	j->tries = config_tries();
-	j->timeout = config_seconds("RELAY_CTRL_TIMEOUT", TIMEOUT_DEFAULT, 1);
+	j->tries = config_count("RELAY_CTRL_TRIES", TRIES_DEFAULT, 1, 1000,
+	    "tries");
+	j->timeout = config_count("RELAY_CTRL_TIMEOUT", TIMEOUT_DEFAULT, 1,
+	    3600, "seconds");
 	return 1;
 }
 

@@ -16,6 +16,7 @@
 
 #include "../lib/address.h"
 #include "../lib/config.h"
+#include "../lib/escape.h"
 #include "../lib/fmt.h"
 #include "../lib/key.h"
 #include "../lib/msg.h"
@@ -201,10 +202,11 @@ later(const struct timespec *a, const struct timespec *b)
 static int
 covered(struct udp *u, const char *addr, const struct timespec *when)
 {
-	struct stat st;
+	struct freshness f = { time(NULL), u->expiry, u->skew };
+	struct lookup l;
 
-	return fstatat(u->dir, addr, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(st.st_mode) && !later(when, &st.st_mtim);
+	spool_lookup(u->dir, addr, &f, LOOK_TIME, &l, NULL, NULL);
+	return l.found >= REC_STALE && !later(when, &l.mtime);
 }
 
 static int
@@ -586,8 +588,8 @@ drop_privileges(void)
 
 	if (us == NULL && gs == NULL)
 		return;
-	if (us == NULL || gs == NULL || parse_seconds(us, &uid) != 0 ||
-	    parse_seconds(gs, &gid) != 0)
+	if (us == NULL || gs == NULL || parse_number(us, &uid) != 0 ||
+	    parse_number(gs, &gid) != 0)
 		die_temp("UID and GID must both be set to numeric ids (as "
 		    "envuidgid sets them)");
 	if (syscall(SYS_setgroups, 0, NULL) != 0 ||
@@ -619,7 +621,7 @@ udp_main(int argc, char **argv)
 		die_temp("neither a secret (RELAY_CTRL_KEYFILE) nor relay-ctrl "
 		    "3.2 senders (RELAY_CTRL_LEGACY_FROM) are configured; set "
 		    "at least one");
-	config_freshness(&u.expiry, &u.skew);
+	spool_freshness(&u.expiry, &u.skew);
 	open_listeners(&u);
 	drop_privileges();
 	for (i = 0; i < u.nl; i++)

@@ -1,6 +1,7 @@
 #!/bin/bash
-# The benchmark behind "make bench": every figure of issues 8 and 14, its target,
-# and a PASS or MISS line for each; the table is also left in build/bench/results.md.
+# The benchmark behind "make bench": every figure of bench/RESULTS.md, its
+# target, and a PASS or MISS line for each; the table is also left in
+# build/bench/results.md.
 # Timings are ratios to a floor measured in the same run, round by round,
 # because the machine is shared and its absolute speed changes by the second.
 set -eu
@@ -136,29 +137,26 @@ timed allow-changed-a "$t_allow" 2.5 "allow, content changed (user A)"
 timed allow-changed-b "$t_allow" 2.5 "allow, content changed (user B)"
 timed allow-new "$t_allow" 2.5 "allow, a first login (no record)"
 
-# --- peak RSS up to the execve ----------------------------------------------
-for c in fresh none; do
-	ip=$FRESH
-	[ $c = none ] && ip=$NONE
-	rss=$(in_env TCPREMOTEIP=$ip "$W/bin/relay-ctrl-chdir" "$B/peakrss" \
-	    "$W/bin/relay-ctrl-check" "$NOOP")
-	f=$(in_env TCPREMOTEIP=$ip "$W/bin/relay-ctrl-chdir" "$B/peakrss" \
-	    "$B/floor" "$NOOP")
-	row "check-$c: peak RSS, KiB (floor $f)" "$rss" "<= 256"
-	judge "check-$c-rss" "$rss" 256 "peak RSS $rss KiB (target <= 256 KiB)"
-done
-
-# --- instructions up to the execve ------------------------------------------
-for c in fresh none; do
-	ip=$FRESH
-	[ $c = none ] && ip=$NONE
-	n=$(in_env TCPREMOTEIP=$ip "$W/bin/relay-ctrl-chdir" "$B/insns" \
-	    "$W/bin/relay-ctrl-check" "$NOOP")
-	f=$(in_env TCPREMOTEIP=$ip "$W/bin/relay-ctrl-chdir" "$B/insns" \
-	    "$B/floor" "$NOOP")
-	row "check-$c: instructions to its execve (floor $f)" "$n" "<= 5000"
-	judge "check-$c-insns" "$n" 5000 "$n instructions to execve (target <= 5000)"
-done
+# --- peak RSS and instructions up to the execve -------------------------------
+# to_exec TOOL ROW NAME TARGET TEXT: TOOL's figure for check, fresh record
+# and none, against the floor's; TEXT is a printf format for the figure.
+to_exec() {
+	local c ip n f
+	for c in fresh none; do
+		ip=$FRESH
+		[ $c = none ] && ip=$NONE
+		n=$(in_env TCPREMOTEIP=$ip "$W/bin/relay-ctrl-chdir" "$B/$1" \
+		    "$W/bin/relay-ctrl-check" "$NOOP")
+		f=$(in_env TCPREMOTEIP=$ip "$W/bin/relay-ctrl-chdir" "$B/$1" \
+		    "$B/floor" "$NOOP")
+		row "check-$c: $2 (floor $f)" "$n" "<= $4"
+		# shellcheck disable=SC2059 # the format is ours
+		judge "check-$c-$3" "$n" "$4" "$(printf "$5" "$n" "$4")"
+	done
+}
+to_exec peakrss "peak RSS, KiB" rss 256 "peak RSS %s KiB (target <= %s KiB)"
+to_exec insns "instructions to its execve" insns 5000 \
+    "%s instructions to execve (target <= %s)"
 
 # Where they go, by function (of relayctl and of musl, linked in).
 profile=""

@@ -5,11 +5,12 @@
 
 #include "address.h"
 #include "config.h"
+#include "fmt.h"
 
 /*
  * What inet_ntop(AF_INET) writes, "%d.%d.%d.%d", without the snprintf it
- * calls: check runs this once a connection, and printf costs it a thousand
- * instructions and, as the binary is laid out, a page fault.
+ * calls: check runs this once a connection, and a format costs it a
+ * thousand instructions.
  */
 static void
 ipv4_name(const unsigned char a[4], char name[ADDR_NAME_SIZE])
@@ -18,11 +19,7 @@ ipv4_name(const unsigned char a[4], char name[ADDR_NAME_SIZE])
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		if (a[i] >= 100)
-			*p++ = (char)('0' + a[i] / 100);
-		if (a[i] >= 10)
-			*p++ = (char)('0' + a[i] / 10 % 10);
-		*p++ = (char)('0' + a[i] % 10);
+		p = fmt_decimal(p, a[i], 1);
 		*p++ = i < 3 ? '.' : '\0';
 	}
 }
@@ -36,7 +33,6 @@ ipv4_name(const unsigned char a[4], char name[ADDR_NAME_SIZE])
 static void
 ipv6_name(const unsigned char a[16], char name[ADDR_NAME_SIZE])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned w[8];
 	int i, run, best = -1, bestlen = 1, shift;
 	char *p = name;
@@ -63,7 +59,7 @@ ipv6_name(const unsigned char a[16], char name[ADDR_NAME_SIZE])
 		for (shift = 12; shift > 0 && (w[i] >> shift) == 0; shift -= 4)
 			;
 		for (; shift >= 0; shift -= 4)
-			*p++ = hex[(w[i] >> shift) & 15];
+			*p++ = fmt_hex[(w[i] >> shift) & 15];
 	}
 	*p = '\0';
 }
@@ -166,9 +162,10 @@ addr_from_env(const char **var)
 }
 
 /*
- * Is name a record's name, i.e. its own canonical form (SPEC 5)?  An IPv4
- * text that inet_pton takes is canonical already (four decimal parts, no
- * leading zero), which spares a large spool's scan an inet_ntop a name.
+ * Is name a record's name, i.e. its own canonical form (relayctl(8), SPOOL
+ * RECORDS)?  An IPv4 text that inet_pton takes is canonical already (four
+ * decimal parts, no leading zero), which spares a large spool's scan an
+ * inet_ntop a name.
  */
 int
 addr_is_name(const char *name)

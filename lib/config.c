@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "msg.h"
 
 #define CACHE_SLOTS 12
 #define PREFIX "RELAY_CTRL_"
@@ -49,6 +48,11 @@ static struct {
 static int ncache;
 static int confdir = -2;	/* -2: not opened yet, -1: none */
 
+/*
+ * Forgets what was read.  Only the unit tests call it, and they must: they
+ * run many cases, each with its own settings, in one process, where an
+ * applet reads its settings once.
+ */
 void
 config_reset(void)
 {
@@ -379,11 +383,12 @@ config_get(const char *name)
 }
 
 /*
- * A whole decimal number of seconds, no sign, no unit, at most INT_MAX:
- * larger values would overflow the freshness arithmetic.
+ * The one number parser: a whole decimal number, no sign, no unit, no
+ * blank, at most INT_MAX (a descriptor; seconds, where more would overflow
+ * the freshness arithmetic).  0, or -1 for anything else.
  */
 int
-parse_seconds(const char *s, long *out)
+parse_number(const char *s, long *out)
 {
 	long v = 0;
 
@@ -398,31 +403,4 @@ parse_seconds(const char *s, long *out)
 	}
 	*out = v;
 	return 0;
-}
-
-/* A malformed value never stops mail: a warning, and the default. */
-long
-config_seconds(const char *name, long def, long min)
-{
-	char shown[VISIBLE_SIZE];
-	const char *s = config_get(name);
-	long v;
-
-	if (s == NULL)
-		return def;
-	if (parse_seconds(s, &v) != 0 || v < min) {
-		warn("%s=%s is not a %snumber of seconds; using %ld", name,
-		    visible(s, shown, sizeof(shown)), min > 0 ? "positive " : "",
-		    def);
-		return def;
-	}
-	return v;
-}
-
-/* An expiry of 0 would make every record stale; a skew of 0 is strict. */
-void
-config_freshness(long *expiry, long *skew)
-{
-	*expiry = config_seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT, 1);
-	*skew = config_seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT, 0);
 }

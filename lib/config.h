@@ -13,9 +13,7 @@ const char *config_env(const char *name);
 const char *config_entry(const char *name);
 void config_unset(const char *name);
 const char *config_get(const char *name);
-long config_seconds(const char *name, long def, long min);
-void config_freshness(long *expiry, long *skew);
-int parse_seconds(const char *s, long *out);
+int parse_number(const char *s, long *out);
 void config_reset(void);
 
 #endif

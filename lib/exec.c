@@ -6,20 +6,21 @@
 
 #include "exec.h"
 #include "msg.h"
+#include "opt.h"
 
 /*
  * Chain-loading applets take no option: "--" may stand before a program
- * whose name starts with "-"; any other option word is a usage error.
+ * whose name starts with "-"; any other option is a usage error.
  * Returns the next program's argv, whose first element may be NULL.
  */
 char **
 chain_args(char **argv)
 {
-	if (argv[1] != NULL && strcmp(argv[1], "--") == 0)
-		return argv + 2;
-	if (argv[1] != NULL && argv[1][0] == '-' && argv[1][1] != '\0')
+	int first = opt_flags(argv, "", NULL);
+
+	if (first < 0)
 		die_usage();
-	return argv + 1;
+	return argv + first;
 }
 
 void

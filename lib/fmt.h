@@ -8,6 +8,10 @@
 
 #define FMT_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
+extern const char fmt_hex[];	/* the one hex digit table */
+
+char *fmt_decimal(char *p, unsigned long long u, int min);
+
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...) FMT_PRINTF(3, 4);
 int fmt_fprintf(FILE *f, const char *fmt, ...) FMT_PRINTF(2, 3);

@@ -26,12 +26,6 @@ msg_init(const char *invoked_as, const char *applet_usage)
 	usage = applet_usage;
 }
 
-const char *
-msg_name(void)
-{
-	return name;
-}
-
 void
 msg_force_sink(enum msg_sink s)
 {
@@ -63,40 +57,6 @@ msg_sink(void)
 	else
 		sink = SINK_STDERR;
 	return sink;
-}
-
-/*
- * Text from the network, the environment or a record, made safe for a log
- * line: at most 64 bytes shown, anything but printable ASCII as \xHH.
- */
-const char *
-visible(const char *s, char *buf, size_t size)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t n = 0, shown = 0;
-	unsigned char c;
-
-	if (s == NULL)
-		s = "(unset)";
-	for (; *s && n + 5 < size; s++) {
-		c = (unsigned char)*s;
-		if (++shown > 64) {
-			buf[n++] = '.';
-			buf[n++] = '.';
-			buf[n++] = '.';
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			buf[n++] = (char)c;
-			continue;
-		}
-		buf[n++] = '\\';
-		buf[n++] = 'x';
-		buf[n++] = hex[c >> 4];
-		buf[n++] = hex[c & 15];
-	}
-	buf[n] = '\0';
-	return buf;
 }
 
 /* All of buf, through short writes and EINTR; -1 with errno otherwise. */
@@ -195,35 +155,19 @@ vmsg(int prio, const char *level, const char *fmt, va_list ap)
 	}
 }
 
-void
-info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_INFO, "info: ", fmt, ap);
-	va_end(ap);
-}
-
-void
-warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_WARNING, "warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_ERR, "fatal: ", fmt, ap);
-	va_end(ap);
-}
+/* info(), warn() and fatal(): the same but for the level. */
+#define MESSAGE(fn, prio, level)					\
+	void fn(const char *fmt, ...)					\
+	{								\
+		va_list ap;						\
+									\
+		va_start(ap, fmt);					\
+		vmsg(prio, level, fmt, ap);				\
+		va_end(ap);						\
+	}
+MESSAGE(info, LOG_INFO, "info: ")
+MESSAGE(warn, LOG_WARNING, "warning: ")
+MESSAGE(fatal, LOG_ERR, "fatal: ")
 
 void
 die_temp(const char *fmt, ...)
@@ -234,6 +178,18 @@ die_temp(const char *fmt, ...)
 	vmsg(LOG_ERR, "fatal: ", fmt, ap);
 	va_end(ap);
 	exit(EXIT_TEMP);
+}
+
+/* "--help": the usage on stdout; 0, or 111 when it cannot be written. */
+int
+msg_help(void)
+{
+	fmt_fprintf(stdout, "usage: %s\n", usage);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fatal("cannot write to standard output: %s", strerror(errno));
+		return EXIT_TEMP;
+	}
+	return 0;
 }
 
 /* Usage follows the same sink: fd 2 may be the network even here. */

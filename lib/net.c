@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "escape.h"
 #include "fmt.h"
 #include "msg.h"
 #include "net.h"
@@ -18,7 +19,7 @@ config_port(void)
 
 	if (s == NULL)
 		return PORT_DEFAULT;
-	if (parse_seconds(s, &v) != 0 || v < 1 || v > 65535) {
+	if (parse_number(s, &v) != 0 || v < 1 || v > 65535) {
 		warn("RELAY_CTRL_PORT=%s is not a port number from 1 to 65535; "
 		    "using %d", visible(s, shown, sizeof(shown)), PORT_DEFAULT);
 		return PORT_DEFAULT;
@@ -55,7 +56,7 @@ read_port(const char *s, unsigned short *port)
 {
 	long v;
 
-	if (parse_seconds(s, &v) != 0 || v < 1 || v > 65535)
+	if (parse_number(s, &v) != 0 || v < 1 || v > 65535)
 		return -1;
 	*port = (unsigned short)v;
 	return 0;

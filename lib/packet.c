@@ -12,8 +12,12 @@
 void
 packet_stamp(struct packet *p, const struct timespec *t)
 {
-	fmt_snprintf(p->stamp, sizeof(p->stamp), "%lld.%09ld",
-	    (long long)t->tv_sec, (long)t->tv_nsec);
+	char *e;
+
+	e = fmt_decimal(p->stamp, (unsigned long long)t->tv_sec, 1);
+	*e++ = '.';
+	e = fmt_decimal(e, (unsigned long long)t->tv_nsec, 9);
+	*e = '\0';
 	p->when = *t;
 }
 

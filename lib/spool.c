@@ -1,7 +1,6 @@
 /* Open the spool, read and write records atomically, judge freshness; see relayctl(8), FILES. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
@@ -11,10 +10,12 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "address.h"
 #include "config.h"
+#include "escape.h"
 #include "fmt.h"
 #include "key.h"
 #include "msg.h"
@@ -22,33 +23,18 @@
 
 #define OPEN_RECORD (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
 
-static int
-fd_from_env(const char *s)
-{
-	long v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > INT_MAX / 10)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v > INT_MAX ? -1 : (int)v;
-}
-
 /* s names an open directory, or -1. */
 static int
 dir_fd(const char *s)
 {
 	struct stat st;
-	int fd;
+	long fd;
 
 	if (s == NULL)
 		return -1;
-	fd = fd_from_env(s);
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-		return fd;
+	if (parse_number(s, &fd) == 0 && fstat((int)fd, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return (int)fd;
 	return -1;
 }
 
@@ -64,50 +50,73 @@ spool_env_fd(void)
  * the only way into a 0700 spool.  A value that is not an open directory is
  * left alone and RELAY_CTRL_DIR is tried instead.  Returns a descriptor
  * the caller owns, or -1 with errno (0: no spool is configured, which
- * spool_strerror says).
+ * spool_strerror says) and in what the spool's name for a message; on
+ * success spool_what gives that name.
  */
 int
 spool_open(char *what, size_t whatsize)
 {
 	char shown[VISIBLE_SIZE];
 	const char *s, *dir;
-	int fd;
+	int fd, e;
 
 	s = config_env("RELAY_CTRL_DIR_FD");
 	if (s != NULL) {
-		fmt_snprintf(what, whatsize, "RELAY_CTRL_DIR_FD=%s",
-		    visible(s, shown, sizeof(shown)));
 		if ((fd = dir_fd(s)) >= 0)	/* one getenv is enough */
 			return fd;
-		warn("%s is not an open directory; trying RELAY_CTRL_DIR",
-		    what);
+		warn("RELAY_CTRL_DIR_FD=%s is not an open directory; trying "
+		    "RELAY_CTRL_DIR", visible(s, shown, sizeof(shown)));
 	}
 	dir = config_get("RELAY_CTRL_DIR");
 	if (dir == NULL || *dir == '\0') {
-		fmt_snprintf(what, whatsize, "the spool");
+		spool_what(what, whatsize);
 		errno = 0;
 		return -1;
 	}
-	/* a value from envdir may hold a newline (its NUL): one log line */
-	fmt_snprintf(what, whatsize, "%s (RELAY_CTRL_DIR)",
-	    visible(dir, shown, sizeof(shown)));
 	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
-	return openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if ((fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		return fd;
+	e = errno;
+	spool_what(what, whatsize);
+	errno = e;
+	return -1;
+}
+
+/*
+ * The spool's name for a message, as spool_open chose it: asked for only
+ * when there is something to say, since check pays for every instruction.
+ */
+void
+spool_what(char *what, size_t size)
+{
+	char shown[VISIBLE_SIZE];
+	const char *s = config_env("RELAY_CTRL_DIR_FD"), *dir;
+
+	dir = config_get("RELAY_CTRL_DIR");
+	if (s != NULL && dir_fd(s) >= 0)	/* digits only: no escaping */
+		fmt_snprintf(what, size, "RELAY_CTRL_DIR_FD=%s", s);
+	else if (dir == NULL || *dir == '\0')
+		fmt_snprintf(what, size, "the spool");
+	else
+		fmt_snprintf(what, size, "%s (RELAY_CTRL_DIR)",
+		    visible(dir, shown, sizeof(shown)));
 }
 
 /*
  * For the admin applets (age, status, revoke), which run outside chdir's
- * chain: RELAY_CTRL_DIR itself, by path.  On failure says why and then
- * what happens next (`next`), and returns -1.
+ * chain: RELAY_CTRL_DIR itself, by path, and in *path its name as their
+ * messages show it.  On failure says why and then what happens next
+ * (`next`), and returns -1.
  */
 int
 spool_open_admin(const char **path, const char *next)
 {
+	static char name[VISIBLE_SIZE];
 	char shown[VISIBLE_SIZE];
 	const char *conf, *dir = config_get("RELAY_CTRL_DIR");
 	int fd;
 
-	*path = dir;
+	*path = visible(dir, name, sizeof(name));
 	if (dir == NULL || *dir == '\0') {
 		conf = getenv("RELAY_CTRL_CONFIG");
 		fatal("RELAY_CTRL_DIR is set neither in the environment nor in "
@@ -119,64 +128,8 @@ spool_open_admin(const char **path, const char *next)
 	fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		fatal("cannot open spool directory %s (RELAY_CTRL_DIR): "
-		    "%s; %s", visible(dir, shown, sizeof(shown)),
-		    strerror(errno), next);
+		    "%s; %s", *path, strerror(errno), next);
 	return fd;
-}
-
-/*
- * Reads the record called name into buf (at least RECORD_FILE_MAX + 1
- * bytes).  Never follows a symlink (ELOOP), never blocks on a FIFO, never
- * reads what is not a regular file (returns 1).  *len > RECORD_FILE_MAX
- * means the file is larger than any record relayctl writes.  *fd is the
- * record's descriptor, close-on-exec, still open (-1 if it never was).
- */
-static int
-read_record(int dir, const char *name, struct stat *st, char *buf,
-    size_t *len, int *fd)
-{
-	ssize_t n;
-
-	*fd = openat(dir, name, OPEN_RECORD);
-	if (*fd < 0)
-		return -1;
-	if (fstat(*fd, st) != 0)
-		return -1;
-	if (!S_ISREG(st->st_mode))
-		return 1;
-	do
-		n = read(*fd, buf, RECORD_FILE_MAX + 1);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -1;
-	*len = (size_t)n;
-	return 0;
-}
-
-int
-spool_read(int dir, const char *name, struct stat *st, char *buf, size_t *len)
-{
-	int fd, r, e;
-
-	r = read_record(dir, name, st, buf, len, &fd);
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	errno = e;
-	return r;
-}
-
-/*
- * The same for a process about to exec (check): the record's descriptor
- * is left to the exec to close, a system call fewer per SMTP connection.
- */
-int
-spool_read_exec(int dir, const char *name, struct stat *st, char *buf,
-    size_t *len)
-{
-	int fd;
-
-	return read_record(dir, name, st, buf, len, &fd);
 }
 
 int
@@ -185,10 +138,206 @@ spool_fresh(time_t mtime, time_t now, long expiry, long skew)
 	return mtime > now - expiry && mtime <= now + skew;
 }
 
+/* A malformed value never stops mail: a warning, and the default. */
+static long
+seconds(const char *name, long def, long min)
+{
+	char shown[VISIBLE_SIZE];
+	const char *s = config_get(name);
+	long v;
+
+	if (s == NULL)
+		return def;
+	if (parse_number(s, &v) != 0 || v < min) {
+		warn("%s=%s is not a %snumber of seconds; using %ld", name,
+		    visible(s, shown, sizeof(shown)), min > 0 ? "positive " : "",
+		    def);
+		return def;
+	}
+	return v;
+}
+
+/* An expiry of 0 would make every record stale; a skew of 0 is strict. */
+void
+spool_freshness(long *expiry, long *skew)
+{
+	*expiry = seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT, 1);
+	*skew = seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT, 0);
+}
+
 static int
 same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * The one way a spool entry is opened: looked at first without following
+ * a link, opened only if it is a regular file, so that no FIFO, device or
+ * socket is ever opened, and then only in a way that can neither block nor
+ * follow; the file opened must be the one looked at (looked: *st holds
+ * that look already).  Returns a descriptor
+ * with its status in *st, or -1 with errno (ENOENT: no entry; ELOOP: a
+ * symbolic link), or -2 with its status in *st: not a regular file.
+ */
+static int
+open_entry(int dir, const char *name, struct stat *st, int looked)
+{
+	struct stat again;
+	int fd, e, tries;
+
+	for (tries = 0; tries < 3; tries++, looked = 0) {
+		if (!looked && fstatat(dir, name, st, AT_SYMLINK_NOFOLLOW) != 0)
+			return -1;
+		if (!S_ISREG(st->st_mode))
+			return -2;
+		if ((fd = openat(dir, name, OPEN_RECORD)) < 0)
+			return -1;
+		if (fstat(fd, &again) != 0) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		/* a freed inode number may come back as a FIFO at once */
+		if (same_file(st, &again) && S_ISREG(again.st_mode)) {
+			*st = again;	/* as opened: its time, its links */
+			return fd;
+		}
+		close(fd);	/* renamed over meanwhile: look again */
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+/* One read: a record is written whole, so one read gets all of it. */
+static ssize_t
+read_entry(int fd, char buf[RECORD_FILE_MAX + 1])
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, RECORD_FILE_MAX + 1);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/*
+ * The time by a system call: musl's time() first looks clock_gettime up in
+ * the vDSO, by name among its symbols, which costs check more (1,100
+ * instructions and two page faults) than the call it saves.
+ */
+static time_t
+clock_now(void)
+{
+	struct timespec ts;
+
+	if (syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts) != 0)
+		return (time_t)-1;
+	return ts.tv_sec;
+}
+
+/* 0, or -1 with errno when the clock cannot be read (f->now is then -1). */
+static int
+judge(struct lookup *l, struct freshness *f)
+{
+	time_t t = l->mtime.tv_sec;
+
+	if (f->expiry < 0) {
+		if ((f->now = clock_now()) == (time_t)-1)
+			return -1;
+		spool_freshness(&f->expiry, &f->skew);
+	}
+	if (spool_fresh(t, f->now, f->expiry, f->skew))
+		l->found = REC_FRESH;
+	else
+		l->found = t > f->now ? REC_FUTURE : REC_STALE;
+	return 0;
+}
+
+static int
+wanted(const struct lookup *l, enum look want)
+{
+	return want == LOOK_ANY || ((want == LOOK_FRESH || want == LOOK_EXEC) &&
+	    l->found == REC_FRESH);
+}
+
+static void
+unreadable(struct lookup *l, int e)
+{
+	l->found = REC_UNREADABLE;
+	l->err = e;
+}
+
+static void
+foreign(struct lookup *l, mode_t mode)
+{
+	l->found = REC_FOREIGN;
+	l->mode = mode;
+}
+
+/*
+ * The one lookup of a record by name (check, policy, status): what is
+ * there, how fresh by f (read from the configuration at the first regular
+ * file when f->expiry < 0), and, as want asks, what it exports.  Entries
+ * that are not exported go to reject.  Nothing is reported here.
+ */
+void
+spool_lookup(int dir, const char *name, struct freshness *f, enum look want,
+    struct lookup *l, record_reject_fn *reject, void *ctx)
+{
+	char buf[RECORD_FILE_MAX + 1];
+	struct stat st;
+	ssize_t n;
+	int fd, e;
+
+	/* not a memset: check pays for every instruction */
+	l->mode = 0;
+	l->err = 0;
+	l->oversize = 0;
+	l->rec.user[0] = l->rec.domain[0] = '\0';
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		l->found = errno == ENOENT ? REC_ABSENT : REC_UNREADABLE;
+		l->err = errno;
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		foreign(l, st.st_mode);
+		return;
+	}
+	l->mtime = st.st_mtim;
+	if (judge(l, f) != 0) {
+		unreadable(l, errno);
+		return;
+	}
+	if (!wanted(l, want))
+		return;
+	if ((fd = open_entry(dir, name, &st, 1)) < 0) {
+		e = errno;
+		if (fd == -2 || e == ELOOP)
+			foreign(l, fd == -2 ? st.st_mode : S_IFLNK);
+		else {
+			l->found = e == ENOENT ? REC_ABSENT : REC_UNREADABLE;
+			l->err = e;
+		}
+		return;
+	}
+	if (st.st_mtim.tv_sec != l->mtime.tv_sec) {
+		l->mtime = st.st_mtim;
+		judge(l, f);
+	}
+	l->mtime.tv_nsec = st.st_mtim.tv_nsec;
+	n = read_entry(fd, buf);
+	e = errno;
+	if (want != LOOK_EXEC)	/* check leaves it to the exec: a call fewer */
+		close(fd);
+	if (n < 0) {
+		l->found = REC_UNREADABLE;
+		l->err = e;
+	} else if ((size_t)n > RECORD_FILE_MAX)
+		l->oversize = 1;
+	else if (wanted(l, want))
+		record_decode(buf, (size_t)n, &l->rec, reject, ctx);
 }
 
 /*
@@ -204,11 +353,8 @@ static int
 holds(int fd, const char *content, size_t len)
 {
 	char buf[RECORD_FILE_MAX + 1];
-	ssize_t n;
+	ssize_t n = read_entry(fd, buf);
 
-	do
-		n = read(fd, buf, sizeof(buf));
-	while (n < 0 && errno == EINTR);
 	return n >= 0 && (size_t)n == len && memcmp(buf, content, len) == 0;
 }
 
@@ -220,11 +366,9 @@ refresh_in_place(int dir, const char *name, const char *content, size_t len,
 	struct stat st, again;
 	int fd, ok = 0;
 
-	fd = openat(dir, name, OPEN_RECORD);
-	if (fd < 0)
+	if ((fd = open_entry(dir, name, &st, 0)) < 0)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
-	    st.st_uid == geteuid() &&
+	if (st.st_nlink == 1 && st.st_uid == geteuid() &&
 	    (st.st_mode & 07777) == RECORD_MODE && (size_t)st.st_size == len &&
 	    holds(fd, content, len) && futimens(fd, times) == 0 &&
 	    fstatat(dir, name, &again, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -581,6 +725,44 @@ record_decode(const char *buf, size_t len, struct record *r,
 			    "holds a control character", ctx);
 		buf = nul + 1;
 	}
+}
+
+/* What a foreign entry is, for a message: "a FIFO". */
+const char *
+spool_kind(mode_t mode)
+{
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "a device or other special file";
+}
+
+/* Why a foreign or unreadable record cannot be read, for a message. */
+const char *
+lookup_why(const struct lookup *l)
+{
+	static char buf[48];
+
+	if (l->found == REC_UNREADABLE)
+		return strerror(l->err);
+	fmt_snprintf(buf, sizeof(buf), "it is %s", spool_kind(l->mode));
+	return buf;
+}
+
+/* The record_reject_fn of check and status: one warning an entry. */
+void
+record_warn(const char *entry, size_t len, const char *why, void *note)
+{
+	const struct reject_note *n = note;
+	char text[VISIBLE_SIZE];
+
+	warn("record for %s holds \"%s\", which is not exported: %s; %s",
+	    n->name, visible_mem(entry, len, text, sizeof(text)), why, n->next);
 }
 
 /*

@@ -32,24 +32,70 @@ struct record {
 typedef void record_reject_fn(const char *entry, size_t len, const char *why,
     void *ctx);
 
+/* For record_warn: whose record, and what happens next. */
+struct reject_note {
+	const char *name, *next;
+};
+
+void record_warn(const char *entry, size_t len, const char *why, void *note);
+
 int spool_env_fd(void);
 int spool_open(char *what, size_t whatsize);
+void spool_what(char *what, size_t size);
 const char *spool_strerror(int e);
 int spool_open_admin(const char **path, const char *next);
-int spool_read(int dir, const char *name, struct stat *st, char *buf,
-    size_t *len);
 #define SPOOL_AGE_BUSY (-2)	/* spool_lock_shared: age holds the lock */
 
 int spool_lock_shared(int dir);
 int spool_restore(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now);
-int spool_read_exec(int dir, const char *name, struct stat *st, char *buf,
-    size_t *len);
 int spool_write(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now, const char **step);
 void spool_close(int dir);
 void spool_close_but_key(int dir);
 int spool_fresh(time_t mtime, time_t now, long expiry, long skew);
+void spool_freshness(long *expiry, long *skew);
+
+/* What a lookup found under a record's name; a record found sorts last. */
+enum found {
+	REC_ABSENT,		/* no such entry */
+	REC_FOREIGN,		/* a link, directory, FIFO, socket or device */
+	REC_UNREADABLE,		/* err says why */
+	REC_STALE,
+	REC_FUTURE,		/* dated further ahead than the clock skew */
+	REC_FRESH,
+};
+
+/*
+ * What is exported is read from: no record (policy), a fresh one, any;
+ * LOOK_EXEC is LOOK_FRESH for a process about to exec (check): the
+ * record's descriptor, close-on-exec, is left open.
+ */
+enum look { LOOK_TIME, LOOK_FRESH, LOOK_ANY, LOOK_EXEC };
+
+/*
+ * expiry < 0: read now, expiry and skew at the first record found; a clock
+ * that cannot be read leaves now at -1 and the record REC_UNREADABLE.
+ */
+struct freshness {
+	time_t now;
+	long expiry, skew;
+};
+
+struct lookup {
+	enum found found;
+	mode_t mode;		/* REC_FOREIGN: what it is */
+	int err;		/* REC_UNREADABLE: errno */
+	struct timespec mtime;	/* found: the login's time */
+	int oversize;		/* read: larger than any record, nothing decoded */
+	struct record rec;	/* read: what check would export */
+};
+
+void spool_lookup(int dir, const char *name, struct freshness *f,
+    enum look want, struct lookup *l, record_reject_fn *reject, void *ctx);
+const char *lookup_why(const struct lookup *l);
+const char *spool_kind(mode_t mode);
+
 size_t spool_tmp_prefix(char *buf, size_t size, const char *kind);
 int spool_tmp_name_ok(const char *name);
 

@@ -11,7 +11,7 @@ MSG_RE="${MSG_PREFIX}(warning|fatal|info): "
 A4=(TCPREMOTEIP=192.0.2.7)
 DIRV=(RELAY_CTRL_DIR="$SPOOL")
 
-# --- dispatcher (SPEC 1) ---------------------------------------------------
+# --- dispatcher (relayctl(8), Names) ---------------------------------------------------
 
 t "relayctl --list names every applet, one a line"
 run -- "$B/relayctl" --list >"$ROOT/out"
@@ -63,7 +63,7 @@ t "an unknown option before the program is a usage error (100)"
 run -- "$B/relay-ctrl-check" -x "$RECORDER" "$REC"
 expect test $rc = 100 -a ! -e "$REC"
 
-# --- chdir (SPEC 6) ------------------------------------------------------------
+# --- chdir (its man page) ------------------------------------------------------------
 
 t "chdir without a program: usage, exit 100"
 run "${DIRV[@]}" -- "$B/relay-ctrl-chdir"
@@ -117,7 +117,7 @@ touch "$ROOT/noexec"
 run "${DIRV[@]}" -- "$B/relay-ctrl-chdir" "$ROOT/noexec"
 expect test $rc = 126
 
-# --- allow (SPEC 5, 6) -------------------------------------------------------------
+# --- allow (relayctl(8), SPOOL RECORDS; its man page) -------------------------------------------------------------
 
 clean_spool
 t "allow writes the record named by the address"
@@ -233,13 +233,13 @@ if [ "$(id -u)" = 0 ]; then
 	if mount -t tmpfs -o ro,size=64k tmpfs "$SPOOL" 2>/dev/null; then
 		run "${DIRV[@]}" "${A4[@]}" -- "$B/relay-ctrl-allow" "$RECORDER" "$REC" 0
 		umount "$SPOOL"
-		expect test $rc = 0 -a -s "$REC" -a -n "$(grep 'Read-only file system; continuing without relay' "$ERR")"
+		expect test $rc = 0 -a -s "$REC" -a -n "$(grep -F "record for 192.0.2.7 in $SPOOL (RELAY_CTRL_DIR): Read-only file system; continuing without relay" "$ERR")"
 	else
 		echo "SKIP: $current (no tmpfs mount here)"
 	fi
 else
 	run "${DIRV[@]}" "${A4[@]}" -- "$B/relay-ctrl-allow" "$RECORDER" "$REC" 0
-	expect test $rc = 0 -a -s "$REC" -a -n "$(grep 'Permission denied; continuing without relay' "$ERR")"
+	expect test $rc = 0 -a -s "$REC" -a -n "$(grep -F "record for 192.0.2.7 in $SPOOL (RELAY_CTRL_DIR): Permission denied; continuing without relay" "$ERR")"
 fi
 chmod 755 "$SPOOL"
 t "allow: ... and nothing left in the spool"
@@ -287,7 +287,7 @@ t "allow: a changed user rewrites the content"
 run "${DIRV[@]}" "${A4[@]}" USER=bob -- "$B/relay-ctrl-allow"
 expect cmp -s "$SPOOL/192.0.2.7" <(printf 'USER=bob\0')
 
-# --- check (SPEC 5, 6) ---------------------------------------------------------------
+# --- check (relayctl(8), SPOOL RECORDS; its man page) ---------------------------------------------------------------
 
 fresh_record() { # NAME CONTENT-printf-format [touch -d offset]
 	printf "$2" > "$SPOOL/$1"
@@ -386,6 +386,33 @@ clean_spool
 mkfifo "$SPOOL/192.0.2.7"
 run "${DIRV[@]}" "${A4[@]}" -- timeout 5 "$B/relay-ctrl-check" "$RECORDER" "$REC"
 expect test $rc = 0 -a -s "$REC" -a -z "$(grep RELAYCLIENT "$REC")"
+
+# A writer waiting on a FIFO under a record's name would learn the time of
+# every connection and login that opens it: no applet may open one.
+fifo_opened_by() { # APPLET-COMMAND...: was the FIFO 192.0.2.7 opened?
+	clean_spool
+	mkfifo "$SPOOL/192.0.2.7"
+	rm -f "$ROOT/opened"
+	timeout 5 sh -c 'exec 3>"$1"; echo yes >"$2"' sh "$SPOOL/192.0.2.7" "$ROOT/opened" &
+	local w=$!
+	sleep 0.2
+	"$@"
+	sleep 0.2
+	kill "$w" 2>/dev/null
+	wait "$w" 2>/dev/null
+	[ -e "$ROOT/opened" ]
+}
+policy_req() { printf 'request=smtpd_access_policy\nclient_address=192.0.2.7\n\n' | run "${DIRV[@]}" RELAY_CTRL_LOG=none -- "$B/relayctl" policy >/dev/null; }
+for a in check allow status; do
+	t "$a never opens a FIFO planted under a record's name"
+	case $a in
+	check) expect test -z "$(fifo_opened_by run "${DIRV[@]}" "${A4[@]}" -- "$B/relay-ctrl-check" "$RECORDER" "$REC" && echo opened)" ;;
+	allow) expect test -z "$(fifo_opened_by run "${DIRV[@]}" "${A4[@]}" USER=a -- "$B/relay-ctrl-allow" && echo opened)" ;;
+	status) expect test -z "$(fifo_opened_by run "${DIRV[@]}" -- "$B/relayctl" status 192.0.2.7 >/dev/null && echo opened)" ;;
+	esac
+done
+t "policy never opens a FIFO planted under a record's name"
+expect test -z "$(fifo_opened_by policy_req && echo opened)"
 
 t "check: an unreadable record grants nothing (as a non-root user)"
 clean_spool
@@ -509,7 +536,7 @@ t "check: RELAY_CTRL_LOG=none silences warnings"
 run "${DIRV[@]}" TCPREMOTEIP=../x RELAY_CTRL_LOG=none -- "$B/relay-ctrl-check" "$RECORDER" "$REC"
 expect test ! -s "$ERR" -a -s "$REC"
 
-# --- messages never reach a socket on fd 2 (SPEC 2) ------------------------------
+# --- messages never reach a socket on fd 2 (relayctl(8), DIAGNOSTICS) ------------------------------
 
 sock_run() { # prints how many bytes the peer of fd 2 received
 	python3 - "$@" <<'PY'
@@ -535,7 +562,7 @@ expect test "$(sock_run env -i "${BASE_ENV[@]}" RELAY_CTRL_DIR=/nonexistent TCPR
 t "a usage error with fd 2 a socket writes nothing to the peer"
 expect test "$(sock_run env -i "${BASE_ENV[@]}" "$B/relay-ctrl-check")" = 0
 
-# --- age (SPEC 6) ---------------------------------------------------------------------
+# --- age (its man page) ---------------------------------------------------------------------
 
 age_setup() {
 	clean_spool
@@ -571,6 +598,18 @@ t "age -vn combines"
 age_setup
 run "${DIRV[@]}" -- "$B/relay-ctrl-age" -vn >"$ROOT/out"
 expect grep -qx 'would remove 3 stale records and 2 stale temporary files' "$ROOT/out"
+
+t "age -n -v prints a planted name escaped: no raw ESC, no forged line"
+clean_spool
+planted=$(printf '.allow.1.192.0.2.5\033[2J\n192.0.2.66')
+printf 'USER=e\0' >"$SPOOL/$planted"
+touch -d '-1000 seconds' "$SPOOL/$planted"
+run "${DIRV[@]}" -- "$B/relay-ctrl-age" -n -v >"$ROOT/out"
+# escaped if age takes it for its own; else neither shown nor removed
+expect test $rc = 0 -a -z "$(tr -d '\n -~' <"$ROOT/out")" -a \
+    -z "$(grep -x '192.0.2.66' "$ROOT/out")" -a \
+    \( -n "$(grep -xF '.allow.1.192.0.2.5\x1b[2J\x0a192.0.2.66' "$ROOT/out")" -o \
+    -e "$SPOOL/$planted" -a "$(wc -l <"$ROOT/out")" = 1 \)
 
 t "age honours RELAY_CTRL_EXPIRY"
 clean_spool

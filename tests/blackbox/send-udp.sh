@@ -121,7 +121,7 @@ expect said 'holds only IPv4 addresses'
 t "send with a malformed RELAY_CTRL_TRIES: a warning, the default"
 srun "${LOGIN[@]}" RELAY_CTRL_REMOTES=127.0.0.1:9 RELAY_CTRL_TRIES=5x RELAY_CTRL_TIMEOUT=1 \
     RELAY_CTRL_KEYFILE="$KEY" -- "$B/relay-ctrl-send" "$RECORDER" "$REC"
-expect said 'RELAY_CTRL_TRIES=5x is not a number from 1 to 1000; using 5'
+expect said 'RELAY_CTRL_TRIES=5x is not a number of tries from 1 to 1000; using 5'
 t "send with a malformed RELAY_CTRL_PORT: a warning, 811"
 srun "${LOGIN[@]}" RELAY_CTRL_REMOTES=127.0.0.1 RELAY_CTRL_PORT=0 RELAY_CTRL_TRIES=1 \
     RELAY_CTRL_KEYFILE="$KEY" -- "$B/relay-ctrl-send" "$RECORDER" "$REC"

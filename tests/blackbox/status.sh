@@ -31,7 +31,7 @@ hand_record() { # NAME PRINTF-FORMAT [touch -d offset]
 }
 spool_state() { (cd "$SPOOL" && find . -printf '%p %y %s %T@\n' | sort); }
 
-# --- the newcomer's story (issue 3, "done when") ------------------------------
+# --- the newcomer's story: log in, look, revoke -------------------------------
 
 clean_spool
 t "after a POP3 login from 192.0.2.7, status shows the address, the user and the minutes left"
@@ -218,7 +218,7 @@ expect test -n "$(grep -F "$long  " "$OUT")" -a -n "$(grep -F 'q"uo\\te' "$OUT")
 t "status: bytes beyond ASCII are shown as \\xHH"
 expect test -n "$(grep -F 'j\xc3\xbcrgen\xff' "$OUT")" -a -n "$(grep -F '\xc2\x9bevil' "$OUT")"
 t "status: values check would not export are not shown, with a warning"
-expect test -z "$(grep -E 'owned|tab|here|x\.so' "$OUT")" -a -n "$(grep 'which check does not export' "$ERR")"
+expect test -z "$(grep -E 'owned|tab|here|x\.so' "$OUT")" -a -n "$(grep 'which is not exported: .*; it is not shown' "$ERR")"
 t "status: warnings show record bytes through visible()"
 expect printable "$ERR"
 t "status --json: every value escaped; invalid UTF-8 becomes U+FFFD"
@@ -252,6 +252,17 @@ assert rows[b"192.0.2.21"][5] == b"j\xc3\xbcrgen\xff", rows[b"192.0.2.21"]
 assert rows[b"192.0.2.23"][5] == b"\xc2\x9bevil"
 assert rows[b"192.0.2.20"][5] == b'q"uo\\te'
 PY
+t "status in every format escapes the bidirectional controls (U+202E, U+2066, U+200F, U+061C); --tsv gives the bytes back"
+clean_spool
+hand_record 192.0.2.24 'USER=a\342\200\256b\0DOMAIN=c\342\201\246d\342\200\217e\330\234f\0'
+status --tsv
+tsv=$(LC_ALL=C grep -c $'\xe2\x80\xae\|\xe2\x81\xa6\|\xe2\x80\x8f\|\xd8\x9c' "$OUT")
+tline=$(sed -n 2p "$OUT" | cut -f5,6)
+status --json
+json=$(cat "$OUT")
+status
+expect test "$tsv" = 0 -a "$tline" = "$(printf 'a\\xe2\\x80\\xaeb\tc\\xe2\\x81\\xa6d\\xe2\\x80\\x8fe\\xd8\\x9cf')" -a \
+    -n "$(printf '%s' "$json" | grep -F '"user":"a\u202eb"')" -a -n "$(printf '%s' "$json" | grep -F 'c\u2066d\u200fe\u061cf')" && printable "$OUT"
 t "status: a record over 1024 bytes is listed without USER, with a warning"
 clean_spool
 { printf 'USER=big\0'; head -c 4096 /dev/zero | tr '\0' A; } > "$SPOOL/192.0.2.30"
@@ -343,6 +354,14 @@ expect test $rc = 100 -a -e "$SPOOL/192.0.2.8"
 t "revoke --help prints its usage"
 revoke --help
 expect test "$(cat "$OUT")" = "usage: relayctl revoke [-v] ADDRESS..."
+t "one option parser: revoke -vv and status -aa bundle as age -vn does, --help after a flag prints the usage"
+login 192.0.2.60
+revoke -vv 192.0.2.60
+r1="$rc $(cat "$OUT")"
+status -aa
+r2=$rc
+revoke -v --help
+expect test "$r1" = "0 removed 192.0.2.60" -a "$r2" = 0 -a $rc = 0 -a "$(cat "$OUT")" = "usage: relayctl revoke [-v] ADDRESS..."
 t "revoke: a symlink under an address is removed, its target untouched"
 printf 'USER=keep\0' > "$ROOT/target"
 ln -s "$ROOT/target" "$SPOOL/192.0.2.50"

@@ -8,14 +8,13 @@ set -u
 cd "$(dirname "$0")/../.." || exit 111
 W=$(mktemp -d /tmp/relayctl-mutants.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-make -s build/hostile/recorder 2>/dev/null ||
-    gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -static \
-    -o build/hostile/recorder tests/hostile/recorder.c
+make -s build/recorder || exit 111
 
 # name @@ file @@ code to remove @@ what stands in its place (the code to
-# remove must occur exactly once)
+# remove must occur exactly once); several changes to one file, where a
+# check stands in two places, are separated by %% on both sides
 mutants=(
-"nofollow@@lib/spool.c@@O_RDONLY | O_NOFOLLOW | O_NONBLOCK@@O_RDONLY | O_NONBLOCK"
+"nofollow@@lib/spool.c@@O_RDONLY | O_NOFOLLOW | O_NONBLOCK%%fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {@@O_RDONLY | O_NONBLOCK%%fstatat(dir, name, &st, 0) != 0) {"
 "allowlist@@lib/spool.c@@if (len < klen || memcmp(entry, key, klen) != 0)@@if (len < klen)"
 "address@@lib/spool.c@@@@"
 "upperbound@@lib/spool.c@@return mtime > now - expiry && mtime <= now + skew;@@return mtime > now - expiry;"
@@ -34,9 +33,11 @@ for m in "${mutants[@]}"; do
 import os, sys
 p = sys.argv[1]
 s = open(p).read()
-if s.count(os.environ["OLD"]) != 1:
-    sys.exit("mutant: the code to remove is not in " + p + " exactly once")
-open(p, "w").write(s.replace(os.environ["OLD"], os.environ["NEW"]))
+for old, new in zip(os.environ["OLD"].split("%%"), os.environ["NEW"].split("%%")):
+    if s.count(old) != 1:
+        sys.exit("mutant: the code to remove is not in " + p + " exactly once")
+    s = s.replace(old, new)
+open(p, "w").write(s)
 ' "$M/$file"; then
 		echo "$name: cannot be made (lib/ changed?): update tests/hostile/mutants.sh"
 		missed=$((missed + 1))
@@ -45,7 +46,7 @@ open(p, "w").write(s.replace(os.environ["OLD"], os.environ["NEW"]))
 	(cd "$M" && musl-gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
 	    -static -o relayctl relayctl.c applets/*.c lib/*.c) || {
 		echo "$name: does not build"; missed=$((missed + 1)); continue; }
-	h=$(python3 tests/hostile/run.py "$M/relayctl" build/hostile/recorder 2>&1)
+	h=$(python3 tests/hostile/run.py "$M/relayctl" build/recorder 2>&1)
 	hfail=$(printf '%s\n' "$h" | grep -c '^FAIL')
 	fz=0
 	for t in address record policy; do

@@ -312,14 +312,17 @@ def run_one(ctx, fx, applet, env, sock_stderr, args=()):
 
 
 def parse_record(data):
+    """tests/helper/recorder.c's lines, with \\\\ and \\n undone."""
     rec = {"argv": [], "fds": set(), "env": {}}
-    for item in data.split(b"\0")[:-1]:
-        tag, rest = item[:1], item[1:]
-        if tag == b"A":
+    for line in data.split(b"\n")[:-1]:
+        tag, _, rest = line.partition(b"=")
+        rest = re.sub(rb"\\(.)", lambda m: b"\n" if m.group(1) == b"n"
+                      else m.group(1), rest)
+        if tag.startswith(b"argv["):
             rec["argv"].append(rest)
-        elif tag == b"F":
-            rec["fds"].add(int(rest))
-        elif tag == b"E":
+        elif tag.startswith(b"fd"):
+            rec["fds"].add(int(rest.split(b" ")[0]))
+        elif tag == b"env":
             k, _, v = rest.partition(b"=")
             rec["env"][k.decode("latin-1")] = v
     return rec
@@ -762,7 +765,7 @@ def main():
         return 100
     ctx = types.SimpleNamespace()
     ctx.recorder = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 \
-        else os.path.abspath("build/hostile/recorder")
+        else os.path.abspath("build/recorder")
     # a copy: "make" in the same checkout may rewrite the binary meanwhile
     keep = tempfile.mkdtemp(prefix="hostile-bin.")
     try:

@@ -2,20 +2,14 @@
 # The hostile-input corpus (tests/hostile) against the static binary and,
 # when make check built it, the ASan+UBSan build: one test per entry.
 cd "$(dirname "$0")/../.." || exit 111
-mkdir -p build/hostile
-if [ ! -x build/hostile/recorder ] ||
-    [ tests/hostile/recorder.c -nt build/hostile/recorder ]; then
-	gcc -std=c11 -O2 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 \
-	    -D_DEFAULT_SOURCE -static -o build/hostile/recorder \
-	    tests/hostile/recorder.c || { echo "hostile: 0 passed, 1 failed"; exit 1; }
-fi
+make -s build/recorder || { echo "hostile: 0 passed, 1 failed"; exit 1; }
 export ASAN_OPTIONS=detect_leaks=1:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 pass=0 fail=0
 for bin in ./relayctl build/asan/relayctl; do
 	[ -x "$bin" ] || continue
 	echo "--- $bin"
-	out=$(python3 tests/hostile/run.py "$bin" build/hostile/recorder 2>&1)
+	out=$(python3 tests/hostile/run.py "$bin" build/recorder 2>&1)
 	printf '%s\n' "$out" | grep -v '^hostile: '
 	line=$(printf '%s\n' "$out" | grep -E '^hostile: [0-9]+ passed' | tail -n 1)
 	if [ -z "$line" ]; then

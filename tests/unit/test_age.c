@@ -51,14 +51,7 @@ teardown(void **state)
 static void
 record(const char *name, const char *content, time_t mtime)
 {
-	struct timespec t[2] = { { mtime, 0 }, { mtime, 0 } };
-	int fd = openat(a.dir, name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, content, strlen(content)),
-	    (ssize_t)strlen(content));
-	assert_int_equal(futimens(fd, t), 0);
-	close(fd);
+	ut_put(a.dir, name, content, strlen(content), mtime);
 }
 
 /* sweep() closes a.dir: look by path. */
@@ -86,20 +79,11 @@ assert_content(const char *name, const char *want)
 	assert_string_equal(buf, want);
 }
 
+/* A temporary file left behind counts 1000. */
 static int
 entries(void)
 {
-	struct dirent *d;
-	DIR *dp = opendir(dirpath);
-	int n = 0;
-
-	while ((d = readdir(dp)) != NULL)
-		if (d->d_name[0] != '.')
-			n++;
-		else if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
-			n += 1000;	/* a temporary file left behind */
-	closedir(dp);
-	return n;
+	return ut_entries(dirpath, 1);
 }
 
 static void

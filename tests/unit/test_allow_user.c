@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tests/fault/fault.h"
+#include "tests/unit/wrap.h"
 #include "applets/allow.c"
 
 static char *next_argv[] = { "relay-ctrl-allow", "next-program", NULL };
@@ -23,7 +23,7 @@ run_allow(char *buf, size_t size)
 	CATCH_EXEC(allow_main(2, next_argv), caught);
 	assert_int_equal(caught, 1);
 	assert_string_equal(wrap_exec_argv[0], "next-program");
-	return fault_record(CLIENT, buf, size);
+	return fault_record(FAULT_CLIENT, buf, size);
 }
 
 #define assert_record(want) do { \
@@ -83,7 +83,7 @@ authenticated_bad_value(void **state)
 	setenv("AUTHENTICATED", "carol\tx", 1);
 	assert_record("");
 	assert_non_null(strstr(fault_stderr(),
-	    "warning: AUTHENTICATED for " CLIENT " is longer than 255 bytes"
+	    "warning: AUTHENTICATED for " FAULT_CLIENT " is longer than 255 bytes"
 	    " or holds a control character"));
 }
 

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "lib/config.h"
+#include "lib/spool.h"
 #include "lib/msg.h"
 #include "tests/unit/wrap.h"
 
@@ -60,8 +61,17 @@ teardown(void **state)
 	return system(cmd);
 }
 
+static long
+expiry(void)
+{
+	long e, skew;
+
+	spool_freshness(&e, &skew);
+	return e;
+}
+
 static void
-test_parse_seconds(void **state)
+test_parse_number(void **state)
 {
 	static const char *bad[] = {
 		"", "-5", "+5", "15m", "1.5", " 5", "5 ", "0x10", "1e3",
@@ -71,18 +81,18 @@ test_parse_seconds(void **state)
 	int i;
 
 	(void)state;
-	assert_int_equal(parse_seconds("900", &v), 0);
+	assert_int_equal(parse_number("900", &v), 0);
 	assert_int_equal(v, 900);
-	assert_int_equal(parse_seconds("1", &v), 0);
-	assert_int_equal(parse_seconds("0", &v), 0);
+	assert_int_equal(parse_number("1", &v), 0);
+	assert_int_equal(parse_number("0", &v), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(parse_seconds("007", &v), 0);
+	assert_int_equal(parse_number("007", &v), 0);
 	assert_int_equal(v, 7);
-	assert_int_equal(parse_seconds("2147483647", &v), 0);
+	assert_int_equal(parse_number("2147483647", &v), 0);
 	for (i = 0; bad[i]; i++)
-		if (parse_seconds(bad[i], &v) == 0)
+		if (parse_number(bad[i], &v) == 0)
 			fail_msg("accepted \"%s\"", bad[i]);
-	assert_int_equal(parse_seconds(NULL, &v), -1);
+	assert_int_equal(parse_number(NULL, &v), -1);
 }
 
 static void
@@ -161,7 +171,7 @@ test_no_config_dir(void **state)
 	setenv("RELAY_CTRL_CONFIG", "/nonexistent/relay-ctrl", 1);
 	config_reset();
 	assert_null(config_get("RELAY_CTRL_DIR"));
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 900);
+	assert_int_equal(expiry(), 900);
 }
 
 static void
@@ -169,18 +179,18 @@ test_seconds_default_on_garbage(void **state)
 {
 	(void)state;
 	setenv("RELAY_CTRL_EXPIRY", "15m", 1);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 900);
+	assert_int_equal(expiry(), 900);
 	setenv("RELAY_CTRL_EXPIRY", "0", 1);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 900);
+	assert_int_equal(expiry(), 900);
 	setenv("RELAY_CTRL_EXPIRY", "-5", 1);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 900);
+	assert_int_equal(expiry(), 900);
 	setenv("RELAY_CTRL_EXPIRY", "99999999999999999999", 1);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 900);
+	assert_int_equal(expiry(), 900);
 	setenv("RELAY_CTRL_EXPIRY", "300", 1);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 300);
+	assert_int_equal(expiry(), 300);
 	unsetenv("RELAY_CTRL_EXPIRY");
 	put("RELAY_CTRL_EXPIRY", "120\n", 4);
-	assert_int_equal(config_seconds("RELAY_CTRL_EXPIRY", 900, 1), 120);
+	assert_int_equal(expiry(), 120);
 }
 
 /* A clock skew of 0 is a choice (no future dates at all), an expiry of 0 is not. */
@@ -192,17 +202,17 @@ test_freshness(void **state)
 	(void)state;
 	setenv("RELAY_CTRL_EXPIRY", "0", 1);
 	setenv("RELAY_CTRL_CLOCK_SKEW", "0", 1);
-	config_freshness(&expiry, &skew);
+	spool_freshness(&expiry, &skew);
 	assert_int_equal(expiry, EXPIRY_DEFAULT);
 	assert_int_equal(skew, 0);
 	setenv("RELAY_CTRL_EXPIRY", "60", 1);
 	setenv("RELAY_CTRL_CLOCK_SKEW", "-1", 1);
-	config_freshness(&expiry, &skew);
+	spool_freshness(&expiry, &skew);
 	assert_int_equal(expiry, 60);
 	assert_int_equal(skew, CLOCK_SKEW_DEFAULT);
 	unsetenv("RELAY_CTRL_EXPIRY");
 	unsetenv("RELAY_CTRL_CLOCK_SKEW");
-	config_freshness(&expiry, &skew);
+	spool_freshness(&expiry, &skew);
 	assert_int_equal(expiry, EXPIRY_DEFAULT);
 	assert_int_equal(skew, CLOCK_SKEW_DEFAULT);
 }
@@ -290,7 +300,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_seconds),
+		cmocka_unit_test(test_parse_number),
 		cmocka_unit_test_setup_teardown(test_env_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_eintr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_rules, setup, teardown),

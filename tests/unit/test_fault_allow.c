@@ -7,7 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tests/fault/fault.h"
+#include "tests/unit/wrap.h"
+
 #include "applets/allow.c"
 
 #define CONTENT "USER=alice\0DOMAIN=example.com\0"
@@ -39,7 +40,7 @@ assert_failed(const char *step, int err)
 	char buf[64];
 
 	assert_int_equal(fault_temps(), 0);
-	assert_int_equal(fault_record(CLIENT, buf, sizeof(buf)), -1);
+	assert_int_equal(fault_record(FAULT_CLIENT, buf, sizeof(buf)), -1);
 	assert_non_null(strstr(out, "relay-ctrl-allow["));
 	assert_non_null(strstr(out, ": warning: "));
 	assert_non_null(strstr(out, step));
@@ -55,7 +56,7 @@ assert_written(void)
 	char buf[64];
 
 	assert_int_equal(fault_temps(), 0);
-	assert_int_equal(fault_record(CLIENT, buf, sizeof(buf)),
+	assert_int_equal(fault_record(FAULT_CLIENT, buf, sizeof(buf)),
 	    (ssize_t)CONTENT_LEN);
 	assert_memory_equal(buf, CONTENT, CONTENT_LEN);
 	assert_string_equal(fault_stderr(), "");
@@ -67,7 +68,7 @@ write_fails(int err)
 	msg_init("relay-ctrl-allow", "");
 	wrap_fail(W_WRITE, 0, 1, err);
 	run_allow();
-	assert_failed("cannot write record for " CLIENT, err);
+	assert_failed("cannot write record for " FAULT_CLIENT, err);
 }
 
 static void
@@ -99,7 +100,7 @@ create_fails(int err)
 	/* after the spool's openat and its lock: the look at the record, the create */
 	wrap_fail(W_OPENAT, 2, 2, err);
 	run_allow();
-	assert_failed("cannot create a temporary file for record for " CLIENT,
+	assert_failed("cannot create a temporary file for record for " FAULT_CLIENT,
 	    err);
 }
 
@@ -191,7 +192,7 @@ rename_fails(int err)
 	msg_init("relay-ctrl-allow", "");
 	wrap_fail(W_RENAMEAT, 0, 1, err);
 	run_allow();
-	assert_failed("cannot rename record for " CLIENT, err);
+	assert_failed("cannot rename record for " FAULT_CLIENT, err);
 }
 
 static void
@@ -222,7 +223,7 @@ futimens_fails(void **state)
 	msg_init("relay-ctrl-allow", "");
 	wrap_fail(W_FUTIMENS, 0, 1, EPERM);
 	run_allow();
-	assert_failed("cannot set the time of record for " CLIENT, EPERM);
+	assert_failed("cannot set the time of record for " FAULT_CLIENT, EPERM);
 }
 
 static void
@@ -232,7 +233,7 @@ fchmod_fails(void **state)
 	msg_init("relay-ctrl-allow", "");
 	wrap_fail(W_FCHMOD, 0, 1, EPERM);
 	run_allow();
-	assert_failed("cannot set the mode of record for " CLIENT, EPERM);
+	assert_failed("cannot set the mode of record for " FAULT_CLIENT, EPERM);
 }
 
 /* NFS reports a full disk or quota at close: the record must not appear. */
@@ -243,7 +244,7 @@ close_fails(int err)
 	/* close #1 is the record's own failed open: none; #1 is the temp */
 	wrap_fail(W_CLOSE, 0, 1, err);
 	run_allow();
-	assert_failed("cannot close record for " CLIENT, err);
+	assert_failed("cannot close record for " FAULT_CLIENT, err);
 }
 
 static void
@@ -275,14 +276,14 @@ old_record_survives(void **state)
 
 	(void)state;
 	msg_init("relay-ctrl-allow", "");
-	fault_put(CLIENT, old, sizeof(old) - 1, then);
+	fault_put(FAULT_CLIENT, old, sizeof(old) - 1, then);
 	wrap_fail(W_WRITE, 0, 1, ENOSPC);
 	run_allow();
 	assert_int_equal(fault_temps(), 0);
-	assert_int_equal(fault_record(CLIENT, buf, sizeof(buf)),
+	assert_int_equal(fault_record(FAULT_CLIENT, buf, sizeof(buf)),
 	    (ssize_t)sizeof(old) - 1);
 	assert_memory_equal(buf, old, sizeof(old) - 1);
-	snprintf(path, sizeof(path), "%s/%s", fault_spool, CLIENT);
+	snprintf(path, sizeof(path), "%s/%s", fault_spool, FAULT_CLIENT);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mtime, then);
 	assert_non_null(strstr(fault_stderr(), strerror(ENOSPC)));
@@ -294,7 +295,7 @@ refresh_read_fails(void **state)
 {
 	(void)state;
 	msg_init("relay-ctrl-allow", "");
-	fault_put(CLIENT, CONTENT, CONTENT_LEN, time(NULL) - 100);
+	fault_put(FAULT_CLIENT, CONTENT, CONTENT_LEN, time(NULL) - 100);
 	wrap_fail(W_READ, 0, 1, EIO);
 	run_allow();
 	assert_written();
@@ -310,11 +311,11 @@ refresh_futimens_fails(void **state)
 
 	(void)state;
 	msg_init("relay-ctrl-allow", "");
-	fault_put(CLIENT, CONTENT, CONTENT_LEN, then);
+	fault_put(FAULT_CLIENT, CONTENT, CONTENT_LEN, then);
 	wrap_fail(W_FUTIMENS, 0, 1, EPERM);
 	run_allow();
 	assert_written();
-	snprintf(path, sizeof(path), "%s/%s", fault_spool, CLIENT);
+	snprintf(path, sizeof(path), "%s/%s", fault_spool, FAULT_CLIENT);
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(st.st_mtime > then);
 }

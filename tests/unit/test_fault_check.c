@@ -7,7 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tests/fault/fault.h"
+#include "tests/unit/wrap.h"
+
 #include "applets/check.c"
 
 /*
@@ -28,7 +29,7 @@ fresh_setup(void **state)
 		return -1;
 	unsetenv("USER");
 	unsetenv("DOMAIN");
-	fault_put(CLIENT, CONTENT, CONTENT_LEN, time(NULL) - 10);
+	fault_put(FAULT_CLIENT, CONTENT, CONTENT_LEN, time(NULL) - 10);
 	msg_init("relay-ctrl-check", "");
 	return 0;
 }
@@ -199,7 +200,7 @@ static void
 short_record(void **state)
 {
 	(void)state;
-	fault_put(CLIENT, "USER=ali", 8, time(NULL) - 10);
+	fault_put(FAULT_CLIENT, "USER=ali", 8, time(NULL) - 10);
 	run_check();
 	assert_non_null(wrap_exec_getenv("RELAYCLIENT"));
 	assert_null(wrap_exec_getenv("USER"));

@@ -21,29 +21,38 @@
 	assert_int_equal(na, nb);					\
 } while (0)
 
+/* Every conversion relayctl's formats use, at its limits. */
 static void
 test_conversions(void **state)
 {
 	(void)state;
 	SAME("plain text");
 	SAME("%s|%s", "a", "");
-	SAME("%.3s|%.45s|%.0s", "abcdef", "short", "gone");
-	SAME("%10s|%-10s|%.*s", "right", "left", 2, "xyz");
-	SAME("%*d|%*d|%*s", 5, 1, -5, 2, 3, "s");
-	SAME("%c%c", 'x', '\t');
+	SAME("%.3s|%.45s|%.0s|%.200s", "abcdef", "short", "gone", "x");
 	SAME("%d %d %d %d", 0, -1, INT_MAX, INT_MIN);
-	SAME("%i", 42);
 	SAME("%ld %ld %ld", 0L, LONG_MAX, LONG_MIN);
-	SAME("%lld %llu", LLONG_MIN, ULLONG_MAX);
 	SAME("%u %lu %zu", UINT_MAX, ULONG_MAX, (size_t)12345);
-	SAME("%x %02x %02x %04lx %04lx", 0xbeefu, 5u, 0xabcu, 0x1fUL,
-	    0x12345UL);
-	SAME("%5d|%-5d|%05d|%05d", 42, 42, 42, -42);
-	SAME("100%% sure");
 	SAME("<%d>%.31s[%ld]: %s%s", 22, "relay-ctrl-allow", 1234L,
 	    "warning: ", "text");
 	SAME("%s[%ld]: %s%s\n", "relayctl-check", (long)getpid(), "info: ",
 	    "x");
+}
+
+/* The one decimal writer, with leading zeros where asked. */
+static void
+test_decimal(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	*fmt_decimal(buf, 0, 1) = '\0';
+	assert_string_equal(buf, "0");
+	*fmt_decimal(buf, 7, 2) = '\0';
+	assert_string_equal(buf, "07");
+	*fmt_decimal(buf, 2024, 4) = '\0';
+	assert_string_equal(buf, "2024");
+	*fmt_decimal(buf, 18446744073709551615ULL, 1) = '\0';
+	assert_string_equal(buf, "18446744073709551615");
 }
 
 static void
@@ -95,6 +104,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conversions),
+		cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_null_string),
 		cmocka_unit_test(test_stream),

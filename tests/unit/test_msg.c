@@ -1,4 +1,4 @@
-/* Unit tests for lib/msg.c: one-line messages, safe text, and never a byte to a socket on fd 2. */
+/* Unit tests for lib/msg.c: one-line messages, and never a byte to a socket on fd 2. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -29,24 +29,6 @@ static void
 restore_stderr(void)
 {
 	dup2(saved2, 2);
-}
-
-static void
-test_visible(void **state)
-{
-	char buf[VISIBLE_SIZE], longer[200];
-
-	(void)state;
-	assert_string_equal(visible("192.0.2.7", buf, sizeof(buf)), "192.0.2.7");
-	assert_string_equal(visible("a\nb\tc\\d", buf, sizeof(buf)),
-	    "a\\x0ab\\x09c\\x5cd");
-	assert_string_equal(visible("\xff\x7f", buf, sizeof(buf)), "\\xff\\x7f");
-	assert_string_equal(visible(NULL, buf, sizeof(buf)), "(unset)");
-	memset(longer, '\n', sizeof(longer) - 1);
-	longer[sizeof(longer) - 1] = '\0';
-	visible(longer, buf, sizeof(buf));
-	assert_int_equal(strlen(buf), 64 * 4 + 3);
-	assert_string_equal(buf + 64 * 4, "...");
 }
 
 static void
@@ -148,7 +130,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_visible),
 		cmocka_unit_test(test_line_format),
 		cmocka_unit_test(test_socket_on_fd2_means_syslog),
 		cmocka_unit_test(test_override),

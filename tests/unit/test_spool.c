@@ -51,25 +51,13 @@ teardown(void **state)
 static int
 entries(void)
 {
-	struct dirent *d;
-	DIR *dp = opendir(dirpath);
-	int n = 0;
-
-	while ((d = readdir(dp)) != NULL)
-		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
-			n++;
-	closedir(dp);
-	return n;
+	return ut_entries(dirpath, 0);
 }
 
 static void
 put(const char *name, const char *content, size_t len)
 {
-	int fd = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, content, len), (ssize_t)len);
-	close(fd);
+	ut_put(dir, name, content, len, 0);
 }
 
 /* --- record format ------------------------------------------------------ */
@@ -222,65 +210,159 @@ test_fresh_boundaries(void **state)
 	assert_false(spool_fresh(0, now, 900, 60));
 }
 
-/* --- reading ---------------------------------------------------------------- */
+/* --- the one lookup -------------------------------------------------------- */
 
-static void
-test_read_regular(void **state)
+/* Looks name up against a clock at NOW, 900 s expiry, 60 s skew. */
+#define NOW 1700000000
+static enum found
+look(const char *name, enum look want, struct lookup *l)
 {
-	char buf[RECORD_FILE_MAX + 1];
-	struct stat st;
-	size_t len;
+	struct freshness f = { NOW, 900, 60 };
 
-	(void)state;
-	put("192.0.2.7", "USER=a\0", 7);
-	assert_int_equal(spool_read(dir, "192.0.2.7", &st, buf, &len), 0);
-	assert_int_equal(len, 7);
-	assert_memory_equal(buf, "USER=a\0", 7);
-	assert_int_equal(spool_read(dir, "192.0.2.8", &st, buf, &len), -1);
-	assert_int_equal(errno, ENOENT);
+	spool_lookup(dir, name, &f, want, l, NULL, NULL);
+	return l->found;
 }
 
 static void
-test_read_refuses_symlink_dir_fifo_socket(void **state)
+put_at(const char *name, const char *content, size_t len, time_t t)
 {
-	char buf[RECORD_FILE_MAX + 1], path[128];
+	ut_put(dir, name, content, len, t);
+}
+
+static void
+test_lookup_states(void **state)
+{
+	struct lookup l;
+
+	(void)state;
+	put_at("192.0.2.1", "USER=a\0DOMAIN=d\0", 16, NOW - 10);
+	put_at("192.0.2.2", "USER=b\0", 7, NOW - 900);
+	put_at("192.0.2.3", "USER=c\0", 7, NOW + 61);
+	put_at("192.0.2.4", "USER=e\0", 7, NOW + 60);
+	assert_int_equal(look("192.0.2.1", LOOK_FRESH, &l), REC_FRESH);
+	assert_string_equal(l.rec.user, "a");
+	assert_string_equal(l.rec.domain, "d");
+	assert_int_equal(l.mtime.tv_sec, NOW - 10);
+	assert_int_equal(look("192.0.2.2", LOOK_FRESH, &l), REC_STALE);
+	assert_string_equal(l.rec.user, "");	/* not read */
+	assert_int_equal(look("192.0.2.2", LOOK_ANY, &l), REC_STALE);
+	assert_string_equal(l.rec.user, "b");
+	assert_int_equal(look("192.0.2.3", LOOK_ANY, &l), REC_FUTURE);
+	assert_int_equal(look("192.0.2.4", LOOK_FRESH, &l), REC_FRESH);
+	assert_int_equal(look("192.0.2.9", LOOK_ANY, &l), REC_ABSENT);
+	/* policy needs only the time: nothing is opened */
+	wrap_reset();
+	assert_int_equal(look("192.0.2.1", LOOK_TIME, &l), REC_FRESH);
+	assert_string_equal(l.rec.user, "");
+	assert_int_equal(wrap_calls(W_OPENAT), 0);
+	assert_int_equal(wrap_calls(W_FSTATAT), 1);
+}
+
+/* The clock and the settings are read only once a regular file is found. */
+static void
+test_lookup_reads_freshness_late(void **state)
+{
+	struct freshness f = { 0, -1, -1 };
+	struct lookup l;
+
+	(void)state;
+	setenv("RELAY_CTRL_EXPIRY", "300", 1);
+	spool_lookup(dir, "192.0.2.1", &f, LOOK_FRESH, &l, NULL, NULL);
+	assert_int_equal(l.found, REC_ABSENT);
+	assert_int_equal(f.expiry, -1);
+	put("192.0.2.1", "", 0);
+	spool_lookup(dir, "192.0.2.1", &f, LOOK_FRESH, &l, NULL, NULL);
+	assert_int_equal(l.found, REC_FRESH);
+	assert_int_equal(f.expiry, 300);
+	unsetenv("RELAY_CTRL_EXPIRY");
+}
+
+/* A link, directory, FIFO or socket is named, and never opened. */
+static void
+test_lookup_never_opens_foreign(void **state)
+{
 	struct sockaddr_un sun;
-	struct stat st;
-	size_t len;
+	struct lookup l;
 	int s;
 
 	(void)state;
-	put("target", "USER=a\0", 7);
+	put_at("target", "USER=a\0", 7, NOW);
 	assert_int_equal(symlinkat("target", dir, "192.0.2.1"), 0);
-	assert_int_equal(spool_read(dir, "192.0.2.1", &st, buf, &len), -1);
-	assert_int_equal(errno, ELOOP);
 	assert_int_equal(mkdirat(dir, "192.0.2.2", 0755), 0);
-	assert_int_equal(spool_read(dir, "192.0.2.2", &st, buf, &len), 1);
 	assert_int_equal(mkfifoat(dir, "192.0.2.3", 0644), 0);
-	/* would block forever without O_NONBLOCK */
-	assert_int_equal(spool_read(dir, "192.0.2.3", &st, buf, &len), 1);
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	snprintf(path, sizeof(path), "%s/192.0.2.4", dirpath);
-	strcpy(sun.sun_path, path);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/192.0.2.4", dirpath);
 	assert_int_equal(bind(s, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	assert_int_equal(spool_read(dir, "192.0.2.4", &st, buf, &len), -1);
+	wrap_reset();
+	assert_int_equal(look("192.0.2.1", LOOK_ANY, &l), REC_FOREIGN);
+	assert_true(S_ISLNK(l.mode));
+	assert_int_equal(look("192.0.2.2", LOOK_ANY, &l), REC_FOREIGN);
+	assert_true(S_ISDIR(l.mode));
+	assert_int_equal(look("192.0.2.3", LOOK_ANY, &l), REC_FOREIGN);
+	assert_true(S_ISFIFO(l.mode));
+	assert_int_equal(look("192.0.2.4", LOOK_ANY, &l), REC_FOREIGN);
+	assert_true(S_ISSOCK(l.mode));
+	assert_int_equal(wrap_calls(W_OPENAT), 0);
 	close(s);
 }
 
+/* Replaced between the look and the open: the file opened is looked at again. */
 static void
-test_read_large(void **state)
+swap_in_fifo(void)
 {
-	char big[70000], buf[RECORD_FILE_MAX + 1];
-	struct stat st;
-	size_t len;
+	unlinkat(dir, "192.0.2.7", 0);
+	mkfifoat(dir, "192.0.2.7", 0644);
+}
+
+static void
+swap_in_record(void)
+{
+	put_at("new", "USER=new\0", 9, NOW);
+	renameat(dir, "new", dir, "192.0.2.7");
+}
+
+static void
+test_lookup_replaced_meanwhile(void **state)
+{
+	struct lookup l;
+
+	(void)state;
+	put_at("192.0.2.7", "USER=old\0", 9, NOW);
+	wrap_hook(W_FSTATAT, 1, swap_in_record);
+	assert_int_equal(look("192.0.2.7", LOOK_ANY, &l), REC_FRESH);
+	assert_string_equal(l.rec.user, "new");
+	assert_int_equal(wrap_calls(W_FSTATAT), 2);
+	wrap_reset();
+	wrap_hook(W_FSTATAT, 1, swap_in_fifo);
+	assert_int_equal(look("192.0.2.7", LOOK_ANY, &l), REC_FOREIGN);
+	assert_true(S_ISFIFO(l.mode));
+	/* the FIFO was opened, without blocking, by the race only: never read */
+	assert_int_equal(wrap_calls(W_READ), 0);
+}
+
+static void
+test_lookup_errors(void **state)
+{
+	char big[70000];
+	struct lookup l;
 
 	(void)state;
 	memset(big, 'A', sizeof(big));
-	put("192.0.2.9", big, sizeof(big));
-	assert_int_equal(spool_read(dir, "192.0.2.9", &st, buf, &len), 0);
-	assert_true(len > RECORD_FILE_MAX);
+	put_at("192.0.2.9", big, sizeof(big), NOW);
+	assert_int_equal(look("192.0.2.9", LOOK_ANY, &l), REC_FRESH);
+	assert_true(l.oversize);
+	assert_string_equal(l.rec.user, "");
+	wrap_fail(W_READ, 0, 1, EIO);
+	assert_int_equal(look("192.0.2.9", LOOK_ANY, &l), REC_UNREADABLE);
+	assert_int_equal(l.err, EIO);
+	wrap_fail(W_FSTATAT, 0, 1, EACCES);
+	assert_int_equal(look("192.0.2.9", LOOK_ANY, &l), REC_UNREADABLE);
+	assert_int_equal(l.err, EACCES);
+	wrap_fail(W_OPENAT, 0, 1, EMFILE);
+	assert_int_equal(look("192.0.2.9", LOOK_ANY, &l), REC_UNREADABLE);
+	assert_int_equal(l.err, EMFILE);
 }
 
 /* --- writing ------------------------------------------------------------------ */
@@ -357,19 +439,17 @@ test_refresh_read_eintr(void **state)
 	assert_int_equal(b.st_mtime, later.tv_sec);
 }
 
-/* spool_read retries an interrupted read too. */
+/* The lookup retries an interrupted read too. */
 static void
 test_read_eintr(void **state)
 {
-	char buf[RECORD_FILE_MAX + 1];
-	struct stat st;
-	size_t len;
+	struct lookup l;
 
 	(void)state;
-	put("192.0.2.7", "USER=a\0", 7);
+	put_at("192.0.2.7", "USER=a\0", 7, NOW);
 	wrap_fail(W_READ, 0, 1, EINTR);
-	assert_int_equal(spool_read(dir, "192.0.2.7", &st, buf, &len), 0);
-	assert_int_equal(len, 7);
+	assert_int_equal(look("192.0.2.7", LOOK_ANY, &l), REC_FRESH);
+	assert_string_equal(l.rec.user, "a");
 }
 
 /* A record that is a symlink is replaced, never written through. */
@@ -409,10 +489,10 @@ static void
 test_write_faults_leave_nothing(void **state)
 {
 	(void)state;
-	/* openat #1 is the spool's lock, #2 the in-place look at the old record */
-	write_fails(W_OPENAT, 2, EACCES, "create a temporary file for");
-	write_fails(W_OPENAT, 2, EROFS, "create a temporary file for");
-	write_fails(W_OPENAT, 2, EMFILE, "create a temporary file for");
+	/* openat #1 is the spool's lock; no old record: #2 is the temporary file's */
+	write_fails(W_OPENAT, 1, EACCES, "create a temporary file for");
+	write_fails(W_OPENAT, 1, EROFS, "create a temporary file for");
+	write_fails(W_OPENAT, 1, EMFILE, "create a temporary file for");
 	write_fails(W_WRITE, 0, ENOSPC, "write");
 	write_fails(W_WRITE, 0, EDQUOT, "write");
 	write_fails(W_FCHMOD, 0, EPERM, "set the mode of");
@@ -425,9 +505,7 @@ static void
 test_write_short_and_eintr(void **state)
 {
 	const char *step = NULL;
-	char buf[RECORD_FILE_MAX + 1];
-	struct stat st;
-	size_t len;
+	struct lookup l;
 
 	(void)state;
 	wrap_short_write(3);
@@ -435,9 +513,9 @@ test_write_short_and_eintr(void **state)
 	assert_int_equal(spool_write(dir, "192.0.2.7",
 	    "USER=alice\0DOMAIN=x\0", 20, &when, &step), 0);
 	wrap_reset();
-	assert_int_equal(spool_read(dir, "192.0.2.7", &st, buf, &len), 0);
-	assert_int_equal(len, 20);
-	assert_memory_equal(buf, "USER=alice\0DOMAIN=x\0", 20);
+	assert_int_equal(look("192.0.2.7", LOOK_ANY, &l), REC_FRESH);
+	assert_string_equal(l.rec.user, "alice");
+	assert_string_equal(l.rec.domain, "x");
 	assert_int_equal(entries(), 1);
 }
 
@@ -446,9 +524,7 @@ static void
 test_write_failure_keeps_old_record(void **state)
 {
 	const char *step = NULL;
-	char buf[RECORD_FILE_MAX + 1];
-	struct stat st;
-	size_t len;
+	struct lookup l;
 
 	(void)state;
 	assert_int_equal(spool_write(dir, "192.0.2.7", "USER=a\0", 7, &when,
@@ -457,8 +533,8 @@ test_write_failure_keeps_old_record(void **state)
 	assert_int_equal(spool_write(dir, "192.0.2.7", "USER=bbb\0", 9, &when,
 	    &step), -1);
 	wrap_reset();
-	assert_int_equal(spool_read(dir, "192.0.2.7", &st, buf, &len), 0);
-	assert_memory_equal(buf, "USER=a\0", 7);
+	assert_int_equal(look("192.0.2.7", LOOK_ANY, &l), REC_FRESH);
+	assert_string_equal(l.rec.user, "a");
 	assert_int_equal(entries(), 1);
 }
 
@@ -536,10 +612,14 @@ test_open_admin(void **state)
 	setenv("RELAY_CTRL_CONFIG", "/nonexistent", 1);
 	config_reset();
 	assert_int_equal(spool_open_admin(&path, "nothing is shown"), -1);
-	assert_null(path);
+	assert_string_equal(path, "(unset)");
 	setenv("RELAY_CTRL_DIR", "/nonexistent/spool", 1);
 	assert_int_equal(spool_open_admin(&path, "nothing is shown"), -1);
 	assert_string_equal(path, "/nonexistent/spool");
+	/* its name is shown as every message shows untrusted text */
+	setenv("RELAY_CTRL_DIR", "/nonexistent/a\nb", 1);
+	assert_int_equal(spool_open_admin(&path, "nothing is shown"), -1);
+	assert_string_equal(path, "/nonexistent/a\\x0ab");
 	setenv("RELAY_CTRL_DIR", dirpath, 1);
 	fd = spool_open_admin(&path, "nothing is shown");
 	assert_true(fd >= 0);
@@ -561,10 +641,16 @@ main(void)
 		cmocka_unit_test(test_decode_255_and_unterminated),
 		cmocka_unit_test(test_value_ok),
 		cmocka_unit_test(test_fresh_boundaries),
-		cmocka_unit_test_setup_teardown(test_read_regular, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_read_refuses_symlink_dir_fifo_socket, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_large, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_states, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_reads_freshness_late,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_never_opens_foreign,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_replaced_meanwhile,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_errors, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_write_atomic_mode_time,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -1,9 +1,10 @@
-/* Fault injection for unit tests: each wrapped call goes to libc unless a fault is armed (see Makefile WRAPS). */
+/* The one fault harness of the unit tests: each wrapped call goes to libc unless a fault is armed (see Makefile WRAPS), and the fault tests' spool fixture. */
 #ifndef RELAYCTL_WRAP_H
 #define RELAYCTL_WRAP_H
 
 #include <setjmp.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 enum wrap_fn {
@@ -54,5 +55,27 @@ const char *wrap_exec_getenv(const char *name);
 		(caught) = 1;						\
 	}								\
 } while (0)
+
+/*
+ * The fault tests' fixture: fault_setup makes a spool (fault_spool) and a
+ * config directory of its own, the environment of a login from
+ * FAULT_CLIENT, and sends fd 2 to a file that fault_stderr() reads back.
+ */
+#define FAULT_CLIENT "192.0.2.7"
+extern char fault_spool[128];
+int fault_setup(void **state);
+int fault_teardown(void **state);
+void fault_disarm(void);
+const char *fault_stderr(void);
+int fault_temps(void);
+ssize_t fault_record(const char *name, char *buf, size_t size);
+void fault_put(const char *name, const char *content, size_t len,
+    time_t mtime);
+
+/* Helpers every unit test may use. */
+void ut_put(int dir, const char *name, const char *content, size_t len,
+    time_t mtime);
+int ut_entries(const char *path, int dots);
+void ut_all_bytes(char v[256]);
 
 #endif
