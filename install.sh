@@ -773,6 +773,16 @@ EXAMPLES; README.md):
   and a group that lets the policy service (never root) into the spool:
     groupadd --system relayctl
     chgrp relayctl $spool_rel; chmod 0710 $spool_rel
+  Several hosts (POP3/IMAP here, SMTP elsewhere; man relay-ctrl-send,
+  man relay-ctrl-udp): the same secret on every host, 0600 root:
+    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > $conf_rel/secret
+    chmod 600 $conf_rel/secret
+    echo $conf_rel/secret > $conf_rel/RELAY_CTRL_KEYFILE
+  POP3/IMAP host: echo 192.0.2.25,2001:db8::25 > $conf_rel/RELAY_CTRL_REMOTES
+    ... checkpassword $b/relay-ctrl-allow $b/relay-ctrl-send qmail-pop3d Maildir
+  SMTP host: systemctl enable --now relay-ctrl-udp, or a daemontools run script:
+    exec envdir $conf_rel envuidgid nobody $b/relay-ctrl-chdir $b/relay-ctrl-udp 2>&1
+    and let UDP port 811 in from the POP3/IMAP hosts only.
 EOF
 }
 

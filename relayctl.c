@@ -23,7 +23,9 @@ int check_main(int argc, char **argv);
 int chdir_main(int argc, char **argv);
 int policy_main(int argc, char **argv);
 int revoke_main(int argc, char **argv);
+int send_main(int argc, char **argv);
 int status_main(int argc, char **argv);
+int udp_main(int argc, char **argv);
 
 /* Sorted by name.  Each usage string is word for word its man page's SYNOPSIS. */
 static const struct applet {
@@ -37,8 +39,10 @@ static const struct applet {
 	{ "check", check_main, "relay-ctrl-check PROGRAM [ARGS...]" },
 	{ "policy", policy_main, "relayctl policy" },
 	{ "revoke", revoke_main, "relayctl revoke [-v] ADDRESS..." },
+	{ "send", send_main, "relay-ctrl-send PROGRAM [ARGS...]" },
 	{ "status", status_main,
 	    "relayctl status [-a] [--json | --tsv] [ADDRESS...]" },
+	{ "udp", udp_main, "relay-ctrl-udp" },
 };
 #define NAPPLETS (sizeof(applets) / sizeof(applets[0]))
 

@@ -8,52 +8,9 @@
 #include "../lib/address.h"
 #include "../lib/escape.h"
 #include "../lib/exec.h"
+#include "../lib/login.h"
 #include "../lib/msg.h"
 #include "../lib/spool.h"
-
-/*
- * In a Courier authlib chain every module runs, logged in or not; only
- * AUTHENTICATED says the login succeeded.  Elsewhere (checkpassword,
- * pop3front-auth, Dovecot post-login) being run at all means success.
- */
-static int
-logged_in(void)
-{
-	const char *a;
-
-	if (getenv("AUTHUSER") == NULL || getenv("AUTHARGV0") == NULL)
-		return 1;
-	a = getenv("AUTHENTICATED");
-	return a != NULL && *a != '\0';
-}
-
-static void
-take_value(const char *var, char *dst, const char *addr)
-{
-	const char *v = getenv(var);
-
-	dst[0] = '\0';
-	if (v == NULL || *v == '\0')
-		return;
-	if (!record_value_ok(v, strlen(v))) {
-		warn("%s for %s is longer than 255 bytes or holds a control "
-		    "character; it is left out of the record", var, addr);
-		return;
-	}
-	strcpy(dst, v);
-}
-
-/*
- * Courier 5's login programs set AUTHENTICATED to the login name and no
- * USER: the name is taken from there unless USER says otherwise.
- */
-static const char *
-user_var(void)
-{
-	const char *u = getenv("USER");
-
-	return u != NULL && *u != '\0' ? "USER" : "AUTHENTICATED";
-}
 
 static void
 write_record(int dir, const char *addr)
@@ -65,8 +22,7 @@ write_record(int dir, const char *addr)
 	size_t len;
 	int e;
 
-	take_value(user_var(), r.user, addr);
-	take_value("DOMAIN", r.domain, addr);
+	login_values(&r, addr);
 	len = record_encode(&r, content, sizeof(content));
 	if (clock_gettime(CLOCK_REALTIME, &now) != 0) {
 		warn("cannot read the clock for the record for %s: %s; "
@@ -81,8 +37,11 @@ write_record(int dir, const char *addr)
 	}
 }
 
-/* Every failure here is a warning: the login goes on, without relaying. */
-static void
+/*
+ * Every failure here is a warning: the login goes on, without relaying.
+ * Returns the spool's descriptor for the caller to close, or -1.
+ */
+static int
 allow(void)
 {
 	char addr[ADDR_NAME_SIZE], what[256], shown[VISIBLE_SIZE];
@@ -94,17 +53,15 @@ allow(void)
 		warn("client address %s=%s is not usable: %s; continuing "
 		    "without relay", var, visible(text, shown, sizeof(shown)),
 		    why);
-		spool_close(spool_env_fd());
-		return;
+		return spool_env_fd();
 	}
 	if ((dir = spool_open(what, sizeof(what))) < 0) {
 		warn("cannot open %s for %s: %s; continuing without relay",
 		    what, addr, spool_strerror(errno));
-		spool_close(-1);
-		return;
+		return -1;
 	}
 	write_record(dir, addr);
-	spool_close(dir);
+	return dir;
 }
 
 /*
@@ -123,18 +80,39 @@ ignore_sigxfsz(struct sigaction *old)
 	sigaction(SIGXFSZ, &ign, old);
 }
 
+/*
+ * The secret's descriptor (RELAY_CTRL_KEY_FD, from chdir) goes on only to
+ * relayctl's send, which signs with it; every other program loses it.
+ */
+static int
+runs_send(char **next)
+{
+	const char *base;
+
+	if (next[0] == NULL)
+		return 0;
+	base = strrchr(next[0], '/');
+	base = base ? base + 1 : next[0];
+	return strcmp(base, "relay-ctrl-send") == 0 ||
+	    strcmp(base, "relayctl-send") == 0 ||
+	    (strcmp(base, "relayctl") == 0 && next[1] != NULL &&
+	    strcmp(next[1], "send") == 0);
+}
+
 int
 allow_main(int argc, char **argv)
 {
 	char **next = chain_args(argv);
 	struct sigaction xfsz;
+	int dir;
 
 	(void)argc;
 	ignore_sigxfsz(&xfsz);
-	if (logged_in())
-		allow();
+	dir = login_succeeded() ? allow() : spool_env_fd();
+	if (runs_send(next))
+		spool_close_but_key(dir);
 	else
-		spool_close(spool_env_fd());
+		spool_close(dir);
 	if (next[0] == NULL)
 		return 0;
 	sigaction(SIGXFSZ, &xfsz, NULL);

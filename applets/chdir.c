@@ -12,6 +12,7 @@
 #include "../lib/escape.h"
 #include "../lib/exec.h"
 #include "../lib/fmt.h"
+#include "../lib/key.h"
 #include "../lib/msg.h"
 
 #define SLOT_CEILING 1024	/* fork copies the table up to the top slot */
@@ -89,25 +90,61 @@ open_spool(void)
 	return move_high(fd);
 }
 
+/*
+ * The secret of send and udp, opened while still root: send runs as the
+ * mail user, who may not read the file.  Returns the descriptor, or -1
+ * (not configured, or after a warning).
+ */
+static int
+open_key(void)
+{
+	const char *path = config_get("RELAY_CTRL_KEYFILE");
+	int fd;
+
+	if (path == NULL || *path == '\0')
+		return -1;
+	fd = key_open(path);
+	if (fd < 0) {
+		warn("cannot open the secret %.200s (RELAY_CTRL_KEYFILE): %s; "
+		    "the service runs without it", path, strerror(errno));
+		return -1;
+	}
+	return move_high(fd);
+}
+
+static void
+pass_down(const char *var, int fd, const char *without)
+{
+	char num[16];
+
+	if (fd < 0)
+		return;
+	fmt_snprintf(num, sizeof(num), "%d", fd);
+	if (setenv(var, num, 1) != 0) {
+		warn("cannot set %s: %s; the service runs without %s", var,
+		    strerror(errno), without);
+		close(fd);
+	}
+}
+
 int
 chdir_main(int argc, char **argv)
 {
 	char **next = chain_args(argv);
-	char num[16];
-	int fd;
+	int dir, key;
 
 	(void)argc;
 	if (next[0] == NULL)
 		die_usage();
 	unsetenv("RELAY_CTRL_DIR_FD");
-	fd = open_spool();
-	if (fd >= 0) {
-		fmt_snprintf(num, sizeof(num), "%d", fd);
-		if (setenv("RELAY_CTRL_DIR_FD", num, 1) != 0) {
-			warn("cannot set RELAY_CTRL_DIR_FD: %s; the service "
-			    "runs without relay control", strerror(errno));
-			close(fd);
-		}
-	}
+	unsetenv("RELAY_CTRL_KEY_FD");
+	/*
+	 * Both are opened before either is set: with RELAY_CTRL_DIR_FD in
+	 * the environment, config_get reads no config directory (SPEC 3).
+	 */
+	dir = open_spool();
+	key = open_key();
+	pass_down("RELAY_CTRL_DIR_FD", dir, "relay control");
+	pass_down("RELAY_CTRL_KEY_FD", key, "the secret");
 	xexec(next);
 }

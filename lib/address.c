@@ -65,32 +65,22 @@ ipv6_name(const unsigned char a[16], char name[ADDR_NAME_SIZE])
 }
 
 /*
- * Returns NULL and fills name, or returns why text is not an address.
- * inet_pton does the parsing, so that no home-made parser widens what is
- * accepted; writing back what it read, as inet_ntop spells it, gives every
- * spelling of an address one name.
+ * The name of an address held as bytes (4 for AF_INET, 16 for AF_INET6),
+ * as addr_canon names its text: NULL and name filled, or why it is no
+ * client's address.  udp names the addresses its packets carry with it.
  */
 const char *
-addr_canon(const char *text, char name[ADDR_NAME_SIZE])
+addr_name(int family, const unsigned char *a, char name[ADDR_NAME_SIZE])
 {
 	static const unsigned char mapped[12] = {
 		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
 	};
 	static const unsigned char zero[12];
-	unsigned char a[16];
-	size_t len;
 
-	if (text == NULL || *text == '\0')
-		return "it is empty";
-	len = strnlen(text, ADDR_TEXT_MAX + 1);
-	if (len > ADDR_TEXT_MAX)
-		return "it is longer than any IP address";
-	if (inet_pton(AF_INET, text, a) == 1) {
+	if (family == AF_INET) {
 		ipv4_name(a, name);
 		return NULL;
 	}
-	if (strchr(text, ':') == NULL || inet_pton(AF_INET6, text, a) != 1)
-		return "it is not a numeric IPv4 or IPv6 address";
 	if (memcmp(a, mapped, 12) == 0) {
 		ipv4_name(a + 12, name);
 		return NULL;
@@ -103,6 +93,30 @@ addr_canon(const char *text, char name[ADDR_NAME_SIZE])
 		return "it is the unspecified or a deprecated IPv4-compatible address";
 	ipv6_name(a, name);
 	return NULL;
+}
+
+/*
+ * Returns NULL and fills name, or returns why text is not an address.
+ * inet_pton does the parsing, so that no home-made parser widens what is
+ * accepted; writing back what it read, as inet_ntop spells it, gives every
+ * spelling of an address one name.
+ */
+const char *
+addr_canon(const char *text, char name[ADDR_NAME_SIZE])
+{
+	unsigned char a[16];
+	size_t len;
+
+	if (text == NULL || *text == '\0')
+		return "it is empty";
+	len = strnlen(text, ADDR_TEXT_MAX + 1);
+	if (len > ADDR_TEXT_MAX)
+		return "it is longer than any IP address";
+	if (inet_pton(AF_INET, text, a) == 1)
+		return addr_name(AF_INET, a, name);
+	if (strchr(text, ':') == NULL || inet_pton(AF_INET6, text, a) != 1)
+		return "it is not a numeric IPv4 or IPv6 address";
+	return addr_name(AF_INET6, a, name);
 }
 
 /*

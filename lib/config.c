@@ -14,24 +14,25 @@
 #define PREFIX_LEN (sizeof(PREFIX) - 1)
 
 /*
- * check's names, found in one pass over the environment (config_snapshot)
- * instead of a getenv each: musl's getenv compares every RELAY_CTRL_ name
- * eleven bytes deep with each of the RELAY_CTRL_ variables envdir set, and
- * that was most of what check executed.  Then the client's address, and
+ * check's names (and the secret's descriptor, which check closes), found
+ * in one pass over the environment (config_snapshot) instead of a getenv
+ * each: musl's getenv compares every RELAY_CTRL_ name eleven bytes deep
+ * with each of the RELAY_CTRL_ variables envdir set, and that was most of
+ * what check executed.  Then the client's address, and
  * what check replaces.  Grouped by first letter, and after RELAY_CTRL_ by
  * the next.
  */
 enum {
 	S_RELAYCLIENT, S_CLOCK_SKEW, S_CONFIG, S_DIR, S_DIR_FD, S_EXPIRY,
-	S_LOG, S_LOG_ENV, S_LOG_IPS, S_RC_RELAYCLIENT, S_PROTO, S_TCP, S_TCP6,
-	S_SSL, S_IP, S_USER, S_DOMAIN, SNAP_SLOTS
+	S_KEY_FD, S_LOG, S_LOG_ENV, S_LOG_IPS, S_RC_RELAYCLIENT, S_PROTO,
+	S_TCP, S_TCP6, S_SSL, S_IP, S_USER, S_DOMAIN, SNAP_SLOTS
 };
 static const char *const snap_names[SNAP_SLOTS] = {
 	"RELAYCLIENT", "RELAY_CTRL_CLOCK_SKEW", "RELAY_CTRL_CONFIG",
 	"RELAY_CTRL_DIR", "RELAY_CTRL_DIR_FD", "RELAY_CTRL_EXPIRY",
-	"RELAY_CTRL_LOG", "RELAY_CTRL_LOG_ENV", "RELAY_CTRL_LOG_IPS",
-	"RELAY_CTRL_RELAYCLIENT", "PROTO", "TCPREMOTEIP", "TCP6REMOTEIP",
-	"SSLREMOTEIP", "IP", "USER", "DOMAIN",
+	"RELAY_CTRL_KEY_FD", "RELAY_CTRL_LOG", "RELAY_CTRL_LOG_ENV",
+	"RELAY_CTRL_LOG_IPS", "RELAY_CTRL_RELAYCLIENT", "PROTO", "TCPREMOTEIP",
+	"TCP6REMOTEIP", "SSLREMOTEIP", "IP", "USER", "DOMAIN",
 };
 static const char *snap[SNAP_SLOTS];
 static unsigned snap_dup;	/* slots whose name is set twice */
@@ -129,6 +130,8 @@ entry_slot(const char *e, const char **value)
 		return match(e, PREFIX_LEN, S_DIR, S_DIR_FD, value);
 	case 'E':
 		return match(e, PREFIX_LEN, S_EXPIRY, S_EXPIRY, value);
+	case 'K':
+		return match(e, PREFIX_LEN, S_KEY_FD, S_KEY_FD, value);
 	case 'L':
 		return match(e, PREFIX_LEN, S_LOG, S_LOG_IPS, value);
 	case 'R':
@@ -158,6 +161,9 @@ find_slot(const char *name)
 			break;
 		case 'E':
 			first = last = S_EXPIRY;
+			break;
+		case 'K':
+			first = last = S_KEY_FD;
 			break;
 		case 'L':
 			first = S_LOG, last = S_LOG_IPS;

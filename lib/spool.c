@@ -17,6 +17,7 @@
 #include "config.h"
 #include "escape.h"
 #include "fmt.h"
+#include "key.h"
 #include "msg.h"
 #include "spool.h"
 
@@ -764,13 +765,38 @@ record_warn(const char *entry, size_t len, const char *why, void *note)
 	    n->name, visible_mem(entry, len, text, sizeof(text)), why, n->next);
 }
 
-/* Before the exec: the next program gets no way into the spool. */
-void
-spool_close(int dir)
+/*
+ * Before the exec: the next program gets no way into the spool, nor to
+ * the secret of send and udp (lib/key.c) unless keep_key.  Both names are
+ * in config.c's snapshot, so that check finds them without a getenv.
+ */
+static void
+drop_descriptors(int dir, int keep_key)
 {
+	const char *v;
+	int fd;
+
 	if (dir >= 0)
 		close(dir);
 	config_unset("RELAY_CTRL_DIR_FD");
+	if (keep_key || (v = config_env("RELAY_CTRL_KEY_FD")) == NULL)
+		return;
+	if ((fd = key_fd_of(v)) >= 0)
+		close(fd);
+	config_unset("RELAY_CTRL_KEY_FD");
+}
+
+void
+spool_close(int dir)
+{
+	drop_descriptors(dir, 0);
+}
+
+/* allow, when the next program is send, which signs with the secret. */
+void
+spool_close_but_key(int dir)
+{
+	drop_descriptors(dir, 1);
 }
 
 const char *

@@ -52,6 +52,7 @@ int spool_restore(int dir, const char *name, const char *content, size_t len,
 int spool_write(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now, const char **step);
 void spool_close(int dir);
+void spool_close_but_key(int dir);
 int spool_fresh(time_t mtime, time_t now, long expiry, long skew);
 void spool_freshness(long *expiry, long *skew);
 

@@ -15,7 +15,7 @@ DIRV=(RELAY_CTRL_DIR="$SPOOL")
 
 t "relayctl --list names every applet, one a line"
 run -- "$B/relayctl" --list >"$ROOT/out"
-expect test "$(tr '\n' ' ' <"$ROOT/out")" = "age allow chdir check policy revoke status "
+expect test "$(tr '\n' ' ' <"$ROOT/out")" = "age allow chdir check policy revoke send status udp "
 
 t "relayctl and relayctl --help: usage with the applets, exit 0"
 run -- "$B/relayctl" >"$ROOT/out"

@@ -4,7 +4,7 @@
 
 SHELL = /bin/bash
 FUZZ_TIME ?= 60
-FUZZ_TARGETS = address record policy
+FUZZ_TARGETS = address record policy packet
 FUZZ_BIN = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror \
 	-D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -I. \

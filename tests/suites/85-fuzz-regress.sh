@@ -8,7 +8,7 @@ if ! make -s -f tests/fuzz/fuzz.mk all >/dev/null 2>build/fuzz-build.log; then
 	exit 1
 fi
 pass=0 fail=0
-for t in address record policy; do
+for t in address record policy packet; do
 	n=$(find "tests/fuzz/seeds_$t" -type f | wc -l)
 	if out=$(find "tests/fuzz/seeds_$t" -type f -print0 |
 	    xargs -0 "build/fuzz/fuzz_$t" 2>&1); then

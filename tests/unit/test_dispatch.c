@@ -34,7 +34,9 @@ STUB(check)
 STUB(chdir)
 STUB(policy)
 STUB(revoke)
+STUB(send)
 STUB(status)
+STUB(udp)
 
 #define SAID "/tmp/relayctl-dispatch.said"
 
@@ -81,7 +83,8 @@ static void
 test_names(void **state)
 {
 	static const char *names[] = {
-		"age", "allow", "check", "chdir", "policy", "revoke", "status"
+		"age", "allow", "check", "chdir", "policy", "revoke", "send",
+		"status", "udp"
 	};
 	char a[64], b[64];
 	size_t i;
