@@ -282,8 +282,8 @@ age_vs_rc32() {	# where, label, records, every: sets ratio, age_ms, rc_ms, cpu
 		for which in age rc32; do
 			[ $((r % 2)) = 0 ] && which=$([ $which = age ] && echo rc32 || echo age)
 			refill "$sp" "$n" "$every"
-			out=$(time_one $which "$sp")
-			if [ $which = age ]; then
+			out=$(time_one "$which" "$sp")
+			if [ "$which" = age ]; then
 				a=$(printf '%s' "$out" | cut -f 1)
 				ac=$(printf '%s' "$out" | cut -f 2)
 			else
@@ -377,6 +377,13 @@ fi
 rm -rf "$sp"
 
 # --- binary size -------------------------------------------------------------
+# send and udp (bench/send-udp.sh; figures only, no target).
+su=$(bash "$top/bench/send-udp.sh" 2>&1)
+rps=$(printf '%s\n' "$su" | sed -n 's/^udp: .*: \([0-9]*\) requests\/s$/\1/p')
+lat=$(printf '%s\n' "$su" | sed -n 's/^login to record on the other host: //p')
+row "udp, signed requests/s from one sender (loopback of a private namespace)" "${rps:-not measured}" ""
+row "send: a login (relay-ctrl-send) to the record in udp's spool" "${lat:-not measured}" ""
+
 size=$(wc -c <"$RC" | tr -d ' ')
 row "binary size, bytes" "$size" "<= 65536"
 judge binary-size "$size" 65536 "$size bytes (target <= 65536)"
