@@ -450,17 +450,20 @@ put_in_place() {
 	mv -f "$1" "$2"
 }
 
-# Replaced by rename, so that a server starting relay-ctrl-check at this
-# moment runs the old binary or the new one, never half of one.
-put_file() {
-	from=$1 to=$2 mode=$3 perm=$4
-	if [ -f "$to" ] && [ ! -h "$to" ] && cmp -s "$from" "$to" &&
+# put_content FILE MODE PERM COMMAND...: FILE holds what COMMAND writes,
+# with MODE (ls's PERM) and root's ownership.  Replaced by rename, so that
+# a server starting relay-ctrl-check at this moment runs the old binary or
+# the new one, never half of one.
+put_content() {
+	to=$1 mode=$2 perm=$3
+	shift 3
+	if [ -f "$to" ] && [ ! -h "$to" ] && "$@" | cmp -s - "$to" &&
 	    [ "$(perm_of "$to")" = "$perm" ] && right_owner "$to"; then
 		kept "$to"
 		return 0
 	fi
 	new_tmp "$(dirname "$to")"
-	cp "$from" "$tmp"
+	"$@" >"$tmp"
 	chmod "$mode" "$tmp"
 	[ "$is_root" = no ] || chown 0:0 "$tmp"
 	put_in_place "$tmp" "$to"
@@ -468,23 +471,18 @@ put_file() {
 	installed "$to" "installed (mode $mode)"
 }
 
-# put_text FILE MODE TEXT: put_file for a file install.sh writes itself
-# (mode 0644 or 0755).
+# put_file FROM TO MODE PERM: a copy of FROM.
+put_file() {
+	put_content "$2" "$3" "$4" cat "$1"
+}
+
+# put_text FILE MODE TEXT: a file install.sh writes itself (0644 or 0755).
 put_text() {
-	want=-rw-r--r--
-	[ "$2" = 0644 ] || want=-rwxr-xr-x
-	if [ -f "$1" ] && [ ! -h "$1" ] && printf '%s\n' "$3" | cmp -s - "$1" &&
-	    [ "$(perm_of "$1")" = "$want" ] && right_owner "$1"; then
-		kept "$1"
-		return 0
+	if [ "$2" = 0644 ]; then
+		put_content "$1" "$2" -rw-r--r-- printf '%s\n' "$3"
+	else
+		put_content "$1" "$2" -rwxr-xr-x printf '%s\n' "$3"
 	fi
-	new_tmp "$(dirname "$1")"
-	printf '%s\n' "$3" >"$tmp"
-	chmod "$2" "$tmp"
-	[ "$is_root" = no ] || chown 0:0 "$tmp"
-	put_in_place "$tmp" "$1"
-	tmp=
-	installed "$1" "installed (mode $2)"
 }
 
 # A file that is not our link (relay-ctrl 3.2's program, say) is kept as
