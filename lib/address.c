@@ -96,6 +96,35 @@ addr_name(int family, const unsigned char *a, char name[ADDR_NAME_SIZE])
 }
 
 /*
+ * Copies a dotted quad as inet_ntop writes it (four decimal parts of at
+ * most 255, no leading zero) to name, or returns 0 for any other text.
+ * inet_pton takes every such text and inet_ntop writes it back unchanged,
+ * so it is its own name: the common spelling skips that round trip, which
+ * check would pay once a connection.  Anything else goes the long way.
+ */
+static int
+copy_ipv4_name(const char *s, char name[ADDR_NAME_SIZE])
+{
+	int part, digits;
+	unsigned v;
+
+	for (part = 0; part < 4; part++) {
+		for (v = 0, digits = 0; *s >= '0' && *s <= '9' && digits < 4;
+		    digits++) {
+			v = v * 10 + (unsigned)(*s - '0');
+			*name++ = *s++;
+		}
+		if (digits == 0 || digits > 3 || v > 255 ||
+		    (digits > 1 && s[-digits] == '0'))
+			return 0;
+		if (*s != (part < 3 ? '.' : '\0'))
+			return 0;
+		*name++ = *s++;
+	}
+	return 1;
+}
+
+/*
  * Returns NULL and fills name, or returns why text is not an address.
  * inet_pton does the parsing, so that no home-made parser widens what is
  * accepted; writing back what it read, as inet_ntop spells it, gives every
@@ -109,6 +138,8 @@ addr_canon(const char *text, char name[ADDR_NAME_SIZE])
 
 	if (text == NULL || *text == '\0')
 		return "it is empty";
+	if (copy_ipv4_name(text, name))
+		return NULL;
 	len = strnlen(text, ADDR_TEXT_MAX + 1);
 	if (len > ADDR_TEXT_MAX)
 		return "it is longer than any IP address";
