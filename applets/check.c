@@ -63,17 +63,23 @@ log_exports(const char *addr, const char *rc, const struct record *r)
 
 /*
  * As setenv does: the first entry of that name is replaced, else added.
- * The snapshot knows which entry that is: found by its address.
+ * The snapshot knows which entry that is: found by its address.  The
+ * name's length is the literal's (PUT), and the value, a few bytes, is
+ * copied by a loop: musl's strlen and strcpy, made for long strings, cost
+ * more here than the copy.
  */
 static void
-put(char **vars, size_t *n, char *buf, const char *name, const char *value)
+put(char **vars, size_t *n, char *buf, const char *name, size_t len,
+    const char *value)
 {
 	const char *old = config_entry(name);
-	size_t i, len = strlen(name);
+	char *p = buf + len;
+	size_t i;
 
 	memcpy(buf, name, len);
-	buf[len] = '=';
-	strcpy(buf + len + 1, value);
+	*p++ = '=';
+	while ((*p++ = *value++) != '\0')
+		;
 	for (i = 0; old != NULL && i < *n; i++)
 		if (vars[i] == old) {
 			vars[i] = buf;
@@ -81,6 +87,9 @@ put(char **vars, size_t *n, char *buf, const char *name, const char *value)
 		}
 	vars[(*n)++] = buf;
 }
+
+#define PUT(vars, n, buf, name, value) \
+	put(vars, n, buf, name, sizeof(name) - 1, value)
 
 /*
  * Runs the SMTP daemon with RELAYCLIENT, USER and DOMAIN added to our
@@ -99,11 +108,11 @@ exec_relaying(char **next, const char *rc, const struct record *r,
 	size_t n = nenv;
 
 	memcpy(vars, environ, nenv * sizeof(*vars));
-	put(vars, &n, relayclient, "RELAYCLIENT", rc);
+	PUT(vars, &n, relayclient, "RELAYCLIENT", rc);
 	if (r->user[0])
-		put(vars, &n, user, "USER", r->user);
+		PUT(vars, &n, user, "USER", r->user);
 	if (r->domain[0])
-		put(vars, &n, domain, "DOMAIN", r->domain);
+		PUT(vars, &n, domain, "DOMAIN", r->domain);
 	vars[n] = NULL;
 	environ = vars;
 	xexec(next);

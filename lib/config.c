@@ -18,23 +18,25 @@
  * in one pass over the environment (config_snapshot) instead of a getenv
  * each: musl's getenv compares every RELAY_CTRL_ name eleven bytes deep
  * with each of the RELAY_CTRL_ variables envdir set, and that was most of
- * what check executed.  Then the client's address, and
- * what check replaces.  Grouped by first letter, and after RELAY_CTRL_ by
- * the next.
+ * what check executed.  Then the client's address, and what check
+ * replaces.  In the order check looks them up, which find_slot scans;
+ * names that entry_slot tells apart only after their common start (DIR
+ * and DIR_FD, CLOCK_SKEW and CONFIG, the LOG names) are neighbours.
  */
 enum {
-	S_RELAYCLIENT, S_CLOCK_SKEW, S_CONFIG, S_DIR, S_DIR_FD, S_EXPIRY,
-	S_KEY_FD, S_LOG, S_LOG_ENV, S_LOG_IPS, S_RC_RELAYCLIENT, S_PROTO,
-	S_TCP, S_TCP6, S_SSL, S_IP, S_USER, S_DOMAIN, SNAP_SLOTS
+	S_RELAYCLIENT, S_PROTO, S_TCP, S_DIR_FD, S_DIR, S_EXPIRY,
+	S_CLOCK_SKEW, S_CONFIG, S_LOG_IPS, S_LOG_ENV, S_LOG, S_RC_RELAYCLIENT,
+	S_USER, S_DOMAIN, S_KEY_FD, S_TCP6, S_SSL, S_IP, SNAP_SLOTS
 };
 static const char *const snap_names[SNAP_SLOTS] = {
-	"RELAYCLIENT", "RELAY_CTRL_CLOCK_SKEW", "RELAY_CTRL_CONFIG",
-	"RELAY_CTRL_DIR", "RELAY_CTRL_DIR_FD", "RELAY_CTRL_EXPIRY",
-	"RELAY_CTRL_KEY_FD", "RELAY_CTRL_LOG", "RELAY_CTRL_LOG_ENV",
-	"RELAY_CTRL_LOG_IPS", "RELAY_CTRL_RELAYCLIENT", "PROTO", "TCPREMOTEIP",
-	"TCP6REMOTEIP", "SSLREMOTEIP", "IP", "USER", "DOMAIN",
+	"RELAYCLIENT", "PROTO", "TCPREMOTEIP", "RELAY_CTRL_DIR_FD",
+	"RELAY_CTRL_DIR", "RELAY_CTRL_EXPIRY", "RELAY_CTRL_CLOCK_SKEW",
+	"RELAY_CTRL_CONFIG", "RELAY_CTRL_LOG_IPS", "RELAY_CTRL_LOG_ENV",
+	"RELAY_CTRL_LOG", "RELAY_CTRL_RELAYCLIENT", "USER", "DOMAIN",
+	"RELAY_CTRL_KEY_FD", "TCP6REMOTEIP", "SSLREMOTEIP", "IP",
 };
 static const char *snap[SNAP_SLOTS];
+static const char *snap_entry[SNAP_SLOTS];	/* "NAME=value": no strlen */
 static unsigned snap_dup;	/* slots whose name is set twice */
 static int snapped, snap_dir_read;
 
@@ -91,12 +93,24 @@ match(const char *entry, size_t from, int first, int last,
 	return -1;
 }
 
+/*
+ * Does e, which starts with 'R', start with RELAY_CTRL_?  Spelt out: the
+ * compiler makes each byte one compare, where a loop over PREFIX cost
+ * check seventy instructions for each of envdir's RELAY_CTRL_ variables;
+ * && stops at the first byte that differs, so none past a NUL is read.
+ */
+static int
+relay_ctrl_prefixed(const char *e)
+{
+	return e[1] == 'E' && e[2] == 'L' && e[3] == 'A' && e[4] == 'Y' &&
+	    e[5] == '_' && e[6] == 'C' && e[7] == 'T' && e[8] == 'R' &&
+	    e[9] == 'L' && e[10] == '_';
+}
+
 /* The slot of an environment entry, or -1: a few bytes compared for most. */
 static int
 entry_slot(const char *e, const char **value)
 {
-	size_t i;
-
 	switch (e[0]) {
 	case 'P':
 		return match(e, 0, S_PROTO, S_PROTO, value);
@@ -119,21 +133,19 @@ entry_slot(const char *e, const char **value)
 	default:
 		return -1;
 	}
-	for (i = 1; i < PREFIX_LEN && e[i] == PREFIX[i]; i++)
-		;
-	if (i < PREFIX_LEN)
+	if (!relay_ctrl_prefixed(e))
 		return match(e, 0, S_RELAYCLIENT, S_RELAYCLIENT, value);
 	switch (e[PREFIX_LEN]) {
 	case 'C':
 		return match(e, PREFIX_LEN, S_CLOCK_SKEW, S_CONFIG, value);
 	case 'D':
-		return match(e, PREFIX_LEN, S_DIR, S_DIR_FD, value);
+		return match(e, PREFIX_LEN, S_DIR_FD, S_DIR, value);
 	case 'E':
 		return match(e, PREFIX_LEN, S_EXPIRY, S_EXPIRY, value);
 	case 'K':
 		return match(e, PREFIX_LEN, S_KEY_FD, S_KEY_FD, value);
 	case 'L':
-		return match(e, PREFIX_LEN, S_LOG, S_LOG_IPS, value);
+		return match(e, PREFIX_LEN, S_LOG_IPS, S_LOG, value);
 	case 'R':
 		return match(e, PREFIX_LEN, S_RC_RELAYCLIENT, S_RC_RELAYCLIENT,
 		    value);
@@ -143,63 +155,18 @@ entry_slot(const char *e, const char **value)
 
 /*
  * Callers pass the names above as literals, which the linker merges: their
- * address finds the slot; any other string is compared.
+ * address finds the slot, in a scan as short as a switch on their letters
+ * and a fifth of its size; any other string is compared.
  */
 static int
 find_slot(const char *name)
 {
-	int k, first, last;
+	int k;
 
-	switch (name[0]) {
-	case 'R':
-		switch (name[5] == '_' ? name[PREFIX_LEN] : '\0') {
-		case 'C':
-			first = S_CLOCK_SKEW, last = S_CONFIG;
-			break;
-		case 'D':
-			first = S_DIR, last = S_DIR_FD;
-			break;
-		case 'E':
-			first = last = S_EXPIRY;
-			break;
-		case 'K':
-			first = last = S_KEY_FD;
-			break;
-		case 'L':
-			first = S_LOG, last = S_LOG_IPS;
-			break;
-		case 'R':
-			first = last = S_RC_RELAYCLIENT;
-			break;
-		default:
-			first = last = S_RELAYCLIENT;
-		}
-		break;
-	case 'P':
-		first = last = S_PROTO;
-		break;
-	case 'T':
-		first = S_TCP, last = S_TCP6;
-		break;
-	case 'S':
-		first = last = S_SSL;
-		break;
-	case 'I':
-		first = last = S_IP;
-		break;
-	case 'U':
-		first = last = S_USER;
-		break;
-	case 'D':
-		first = last = S_DOMAIN;
-		break;
-	default:
-		return -1;
-	}
-	for (k = first; k <= last; k++)
+	for (k = 0; k < SNAP_SLOTS; k++)
 		if (snap_names[k] == name)
 			return k;
-	for (k = first; k <= last; k++)
+	for (k = 0; k < SNAP_SLOTS; k++)
 		if (strcmp(snap_names[k], name) == 0)
 			return k;
 	return -1;
@@ -219,14 +186,17 @@ config_snapshot(void)
 	int k;
 
 	memset(snap, 0, sizeof(snap));
+	memset(snap_entry, 0, sizeof(snap_entry));
 	snap_dup = 0;
 	for (e = environ; *e != NULL; e++) {
 		if ((k = entry_slot(*e, &v)) < 0)
 			continue;
 		if (snap[k] != NULL)
 			snap_dup |= 1U << k;
-		else
+		else {
 			snap[k] = v;
+			snap_entry[k] = *e;
+		}
 	}
 	snapped = 1;
 	snap_dir_read = snap[S_DIR] == NULL && snap[S_DIR_FD] == NULL;
@@ -247,8 +217,12 @@ config_env(const char *name)
 const char *
 config_entry(const char *name)
 {
-	const char *v = config_env(name);
+	const char *v;
+	int k;
 
+	if (snapped && (k = find_slot(name)) >= 0)
+		return snap_entry[k];
+	v = getenv(name);
 	return v != NULL ? v - strlen(name) - 1 : NULL;
 }
 
@@ -270,12 +244,12 @@ config_unset(const char *name)
 	}
 	if (snap[k] == NULL)
 		return;
-	entry = snap[k] - strlen(snap_names[k]) - 1;
+	entry = snap_entry[k];
 	for (e = environ; *e != NULL && *e != entry; e++)
 		;
 	for (; *e != NULL; e++)
 		e[0] = e[1];
-	snap[k] = NULL;
+	snap[k] = snap_entry[k] = NULL;
 	if (snap_dup & 1U << k)		/* a second entry of that name */
 		unsetenv(name);
 }
