@@ -151,6 +151,27 @@ addr_canon(const char *text, char name[ADDR_NAME_SIZE])
 }
 
 /*
+ * The variable a PROTO of len bytes names: the literal of config's
+ * snapshot where there is one, which config_env finds by its address
+ * rather than by comparing names; else built in key.
+ */
+static const char *
+proto_var(const char *proto, size_t len, char key[32])
+{
+	static const char *const known[] = {
+		"TCPREMOTEIP", "TCP6REMOTEIP", "SSLREMOTEIP"
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+		if (memcmp(known[k], proto, len) == 0 && known[k][len] == 'R')
+			return known[k];
+	memcpy(key, proto, len);
+	memcpy(key + len, "REMOTEIP", sizeof("REMOTEIP"));
+	return key;
+}
+
+/*
  * ucspi-tcp sets PROTO=TCP and TCPREMOTEIP, ucspi-tcp6 PROTO=TCP6 and
  * TCP6REMOTEIP, ucspi-ssl PROTO=SSL and SSLREMOTEIP; Dovecot sets IP.
  * A PROTO that is not a short word names no variable.  *var names the
@@ -160,7 +181,7 @@ const char *
 addr_from_env(const char **var)
 {
 	static char key[32];
-	const char *proto, *v;
+	const char *proto, *name, *v;
 	size_t i;
 
 	proto = config_env("PROTO");
@@ -170,11 +191,10 @@ addr_from_env(const char **var)
 			    (proto[i] >= '0' && proto[i] <= '9')))
 				break;
 		if (proto[i] == '\0') {
-			memcpy(key, proto, i);
-			memcpy(key + i, "REMOTEIP", sizeof("REMOTEIP"));
-			if ((v = config_env(key)) != NULL) {
+			name = proto_var(proto, i, key);
+			if ((v = config_env(name)) != NULL) {
 				if (var)
-					*var = key;
+					*var = name;
 				return v;
 			}
 		}
