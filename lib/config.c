@@ -364,17 +364,17 @@ config_get(const char *name)
 int
 parse_number(const char *s, long *out)
 {
-	long v = 0;
+	long long v = 0;	/* <= INT_MAX before a digit: no overflow */
 
 	if (s == NULL || *s == '\0')
 		return -1;
 	for (; *s; s++) {
 		if (*s < '0' || *s > '9')
 			return -1;
-		if (v > (INT_MAX - (*s - '0')) / 10)
+		/* no division: check reads two numbers a connection */
+		if ((v = v * 10 + (*s - '0')) > INT_MAX)
 			return -1;
-		v = v * 10 + (*s - '0');
 	}
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
