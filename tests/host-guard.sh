@@ -55,6 +55,13 @@ snapshot() {
 	done
 }
 
+# GUARD_PATHS on one line, one space between paths, for the messages.
+guard_line() {
+	local d line=
+	for d in $GUARD_PATHS; do line="$line${line:+ }$d"; done
+	printf '%s' "$line"
+}
+
 [ $# -ge 2 ] || usage
 case $1 in
 snapshot)
@@ -63,7 +70,7 @@ snapshot)
 	snapshot "$@" >"$file" || exit 111
 	echo "host-guard: recorded $(grep -c '^package ' "$file") mail" \
 	    "packages and $(grep -c '^entry ' "$file") files under" \
-	    "$(echo $GUARD_PATHS) in $file"
+	    "$(guard_line) in $file"
 	;;
 compare)
 	[ $# -eq 2 ] || usage
@@ -77,7 +84,7 @@ compare)
 		exit 1
 	fi
 	echo "host-guard: the mail packages and every file under" \
-	    "$(echo $GUARD_PATHS) are as they were"
+	    "$(guard_line) are as they were"
 	;;
 *) usage ;;
 esac

@@ -108,7 +108,7 @@ xfsz_ignored() {
 	mask=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$ROOT/out")
 	[ $(( 0x$mask & 0x1000000 )) != 0 ]
 }
-tmp_left() { ls -A "$SPOOL" | grep -q '^\.'; }
+tmp_left() { spool_list | grep -q '^\.'; }
 long_user=$(printf 'u%.0s' $(seq 255))
 long_domain=$(printf 'd%.0s' $(seq 255))
 
@@ -149,10 +149,10 @@ clean_spool
 for n in allow check; do
 	t "$n: a bad \$TCP6REMOTEIP is named TCP6REMOTEIP in the warning"
 	run "${DIRV[@]}" PROTO=TCP6 TCP6REMOTEIP=../x -- "$B/relay-ctrl-$n" "$RECORDER" "$REC" 0
-	expect test $rc = 0 -a -n "$(grep -F 'client address TCP6REMOTEIP=../x is not usable' "$ERR")"
+	expect test "$rc" = 0 -a -n "$(grep -F 'client address TCP6REMOTEIP=../x is not usable' "$ERR")"
 	t "$n: a bad \$SSLREMOTEIP is named SSLREMOTEIP"
 	run "${DIRV[@]}" PROTO=SSL SSLREMOTEIP=x TCPREMOTEIP=192.0.2.7 -- "$B/relay-ctrl-$n" "$RECORDER" "$REC" 0
-	expect test $rc = 0 -a -n "$(grep -F 'client address SSLREMOTEIP=x is not usable' "$ERR")"
+	expect test "$rc" = 0 -a -n "$(grep -F 'client address SSLREMOTEIP=x is not usable' "$ERR")"
 done
 
 # --- the config directory reads as envdir(8) does (issue 13, item 7) ------------
@@ -164,6 +164,7 @@ clean_spool
 fresh_record 192.0.2.7 'USER=alice\0'
 echo "$SPOOL" >"$ROOT/conf/RELAY_CTRL_DIR"
 differ=
+# shellcheck disable=SC2059 # each $f is a printf format on purpose (\0, \t, \n)
 for f in 'a\0b  \n' 'x \0 \t\nsecond' 'trail \t ' '\0\0' ' lead' 'a\tb\t\n' '\n'; do
 	printf "$f" >"$ROOT/conf/RELAY_CTRL_RELAYCLIENT"
 	run "${A4[@]}" -- "$B/relay-ctrl-check" /usr/bin/printenv RELAYCLIENT >"$ROOT/out"
@@ -214,11 +215,12 @@ run "${DIRV[@]}" -- "$B/relay-ctrl-age" -n >"$ROOT/out"
 expect test "$(sort "$ROOT/out" | tr '\n' ' ')" = ".age.125.mail-1.2001:db8::7 .age.126.2001:db8::6 .allow.123.mail-1.192.0.2.5 .allow.124.192.0.2.6 "
 t "age: ... and removes exactly what -n listed"
 run "${DIRV[@]}" -- "$B/relay-ctrl-age" -v >"$ROOT/out2"
-expect test "$(ls -A "$SPOOL" | sort | tr '\n' ' ')" = ".age.1.h.2001:DB8::7 .age.x .allow..h.192.0.2.7 .allow.1.a.b.192.0.2.7 .allow.1.h_x.192.0.2.7 .allow.1.not-an-address .allow.127.mail-1.192.0.2.8 .allow.junk .allow.x.h.192.0.2.7 " -a -n "$(grep -x 'removed 0 stale records and 4 stale temporary files' "$ROOT/out2")"
+expect test "$(spool_list | tr '\n' ' ')" = ".age.1.h.2001:DB8::7 .age.x .allow..h.192.0.2.7 .allow.1.a.b.192.0.2.7 .allow.1.h_x.192.0.2.7 .allow.1.not-an-address .allow.127.mail-1.192.0.2.8 .allow.junk .allow.x.h.192.0.2.7 " -a -n "$(grep -x 'removed 0 stale records and 4 stale temporary files' "$ROOT/out2")"
 clean_spool
 
 if [ "$(id -u)" = 0 ] && command -v strace >/dev/null && unshare -u true 2>/dev/null; then
 	t "allow's temporary name is .allow.PID.HOST.ADDRESS, HOST cut to [A-Za-z0-9-]"
+	# shellcheck disable=SC2016 # $0 and $@ are the child sh's
 	run "${DIRV[@]}" "${A4[@]}" USER=alice -- unshare -u /bin/sh -c \
 	    'printf %s "mail_1.example.com" >/proc/sys/kernel/hostname; exec strace -qq -e trace=openat -o "$0" "$@"' \
 	    "$ROOT/trace" "$B/relay-ctrl-allow"
@@ -227,6 +229,7 @@ if [ "$(id -u)" = 0 ] && command -v strace >/dev/null && unshare -u true 2>/dev/
 	# then sets records aside instead of removing them under its own lock
 	t "age, while a login holds the lock, sets a record aside as .age.PID.HOST.ADDRESS"
 	touch -d '-1000 seconds' "$SPOOL/192.0.2.7"
+	# shellcheck disable=SC2016 # $0 and $@ are the child sh's
 	run "${DIRV[@]}" -- flock -s "$SPOOL" unshare -u /bin/sh -c \
 	    'printf %s "mail 2" >/proc/sys/kernel/hostname; exec strace -qq -e trace=renameat,renameat2,rename -o "$0" "$@"' \
 	    "$ROOT/trace" "$B/relay-ctrl-age"

@@ -1,9 +1,11 @@
 # Shared by the black-box suites: a temp root, applet names, the recorder,
 # and a tiny pass/fail counter.  Source it with BIN set to the binary.
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # RECORDER, B, rc and the rest are for the suites that source this
 
 # Descriptors the test harness inherited would show up in every recording.
-for _fd in $(ls /proc/$$/fd); do
+for _fd in "/proc/$$/fd/"*; do
+	_fd=${_fd##*/}
 	[ "$_fd" -gt 2 ] && eval "exec $_fd>&-" 2>/dev/null
 done
 unset _fd
@@ -54,6 +56,8 @@ not_recorded() { ! grep -q -- "$1" "$REC" 2>/dev/null; }
 said() { grep -qE -- "$1" "$ERR"; }
 clean_spool() { rm -rf "$SPOOL"; mkdir -p "$SPOOL"; }
 spool_has() { [ -f "$SPOOL/$1" ] && [ ! -L "$SPOOL/$1" ]; }
-spool_entries() { ls -A "$SPOOL" | wc -l; }
+# The spool's entries, dot files too, one a line and sorted (ls -A).
+spool_list() { find "$SPOOL" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort; }
+spool_entries() { spool_list | wc -l; }
 # The variables the recorder saw beyond those it was given.
 exported() { sed -n 's/^env=\([^=]*\)=.*/\1/p' "$REC" | sort | tr '\n' ' '; }

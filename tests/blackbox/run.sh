@@ -249,7 +249,7 @@ t "allow: full spool: warning, program runs, no partial or temporary file"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=4k,nr_inodes=3 tmpfs "$SPOOL" 2>/dev/null; then
 	dd if=/dev/zero of="$SPOOL/filler" bs=4k count=1 2>/dev/null
 	run "${DIRV[@]}" "${A4[@]}" USER=alice -- "$B/relay-ctrl-allow" "$RECORDER" "$REC" 0
-	left=$(ls -A "$SPOOL" | grep -v '^filler$' | wc -l)
+	left=$(spool_list | grep -vc '^filler$')
 	umount "$SPOOL"
 	expect test $rc = 0 -a -s "$REC" -a "$left" = 0 -a -n "$(grep 'No space left on device; continuing without relay' "$ERR")"
 else
@@ -289,6 +289,7 @@ expect cmp -s "$SPOOL/192.0.2.7" <(printf 'USER=bob\0')
 
 # --- check (relayctl(8), SPOOL RECORDS; its man page) ---------------------------------------------------------------
 
+# shellcheck disable=SC2059 # CONTENT is a printf format on purpose (\0 and the like)
 fresh_record() { # NAME CONTENT-printf-format [touch -d offset]
 	printf "$2" > "$SPOOL/$1"
 	chmod 644 "$SPOOL/$1"
@@ -393,6 +394,7 @@ fifo_opened_by() { # APPLET-COMMAND...: was the FIFO 192.0.2.7 opened?
 	clean_spool
 	mkfifo "$SPOOL/192.0.2.7"
 	rm -f "$ROOT/opened"
+	# shellcheck disable=SC2016 # $1 and $2 are the child sh's arguments
 	timeout 5 sh -c 'exec 3>"$1"; echo yes >"$2"' sh "$SPOOL/192.0.2.7" "$ROOT/opened" &
 	local w=$!
 	sleep 0.2
@@ -583,7 +585,7 @@ age_setup() {
 t "age removes stale and future-dated records and stale temporary files only"
 age_setup
 run "${DIRV[@]}" -- "$B/relay-ctrl-age"
-expect test $rc = 0 -a "$(ls -A "$SPOOL" | sort | tr '\n' ' ')" = ".allow.124.192.0.2.6 192.0.2.1 192.0.2.10 192.0.2.8 2001:DB8::9 notes.txt "
+expect test $rc = 0 -a "$(spool_list | tr '\n' ' ')" = ".allow.124.192.0.2.6 192.0.2.1 192.0.2.10 192.0.2.8 2001:DB8::9 notes.txt "
 
 t "age -n prints what it would remove and removes nothing"
 age_setup
@@ -638,13 +640,13 @@ expect test $rc = 111
 t "age never removes a record that allow refreshes while it runs"
 clean_spool
 for i in $(seq 1 200); do fresh_record "10.0.$((i / 250)).$((i % 250))" 'USER=x\0' '-1000 seconds'; done
-( for r in 1 2 3 4 5; do
+( for _ in 1 2 3 4 5; do
 	for i in $(seq 1 200); do
 		env -i "${BASE_ENV[@]}" "${DIRV[@]}" TCPREMOTEIP="10.0.$((i / 250)).$((i % 250))" USER=x "$B/relay-ctrl-allow"
 	done
   done ) &
 allower=$!
-for r in $(seq 1 30); do env -i "${BASE_ENV[@]}" "${DIRV[@]}" "$B/relay-ctrl-age"; done
+for _ in $(seq 1 30); do env -i "${BASE_ENV[@]}" "${DIRV[@]}" "$B/relay-ctrl-age"; done
 wait $allower
 # every address was refreshed after the last age run started? no: check that
 # the final allow pass left every address with a record.
@@ -652,14 +654,14 @@ for i in $(seq 1 200); do
 	env -i "${BASE_ENV[@]}" "${DIRV[@]}" TCPREMOTEIP="10.0.$((i / 250)).$((i % 250))" USER=x "$B/relay-ctrl-allow"
 done &
 allower=$!
-for r in $(seq 1 10); do env -i "${BASE_ENV[@]}" "${DIRV[@]}" "$B/relay-ctrl-age"; done
+for _ in $(seq 1 10); do env -i "${BASE_ENV[@]}" "${DIRV[@]}" "$B/relay-ctrl-age"; done
 wait $allower
 # logins that met age's lock write again once it is free (lib/spool.c)
 sleep 0.3
 flock -x -w 10 "$SPOOL" true
 missing=0
 for i in $(seq 1 200); do [ -f "$SPOOL/10.0.$((i / 250)).$((i % 250))" ] || missing=$((missing + 1)); done
-expect test "$missing" = 0 -a -z "$(ls -A "$SPOOL" | grep '^\.')"
+expect test "$missing" = 0 -a -z "$(spool_list | grep '^\.')"
 
 # shellcheck source=tests/blackbox/harden.sh
 . "$(dirname "$0")/harden.sh"

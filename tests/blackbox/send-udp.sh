@@ -359,6 +359,6 @@ expect test "$(python3 "$TOOL" send 127.0.0.1 127.0.0.1 "$port" "$(python3 "$TOO
 kill "$udp" 2>/dev/null
 wait "$udp" 2>/dev/null
 t "udp: no temporary file left, nothing but records in the spool"
-expect test "$(ls -A "$SPOOL" | tr '\n' ' ')" = "192.0.2.10 192.0.2.13 192.0.2.14 192.0.2.9 2001:db8::9 "
+expect test "$(spool_list | tr '\n' ' ')" = "192.0.2.10 192.0.2.13 192.0.2.14 192.0.2.9 2001:db8::9 "
 
 finish send-udp

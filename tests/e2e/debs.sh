@@ -91,6 +91,7 @@ debs_unpack() {
 			return 1
 		}
 	done
+	# shellcheck disable=SC2015 # continue unless a real directory; clean up when a step fails
 	for d in bin sbin lib lib32 lib64 libx32; do
 		[ -d "$tmp/$d" ] && [ ! -L "$tmp/$d" ] || continue
 		mkdir -p "$tmp/usr/$d" && cp -a "$tmp/$d/." "$tmp/usr/$d/" &&

@@ -21,16 +21,18 @@ ROOT=$PWD
 
 # ucspi-tcp-ipv6's tcpserver, unpacked under build/ as tests/e2e/run.sh
 # does (it conflicts with ucspi-tcp, so it is never installed).
+# The first existing file of those given (a glob's matches), or nothing.
+first_file() { [ -e "$1" ] && printf '%s\n' "$1"; }
+
 tcpserver6() {
 	local dir=$ROOT/build/ucspi-tcp-ipv6 cache=$ROOT/build/e2e-cache deb
 	if [ ! -x "$dir/usr/bin/tcpserver" ]; then
 		mkdir -p "$cache" || return 1
-		deb=$(ls "$cache"/ucspi-tcp-ipv6_*.deb 2>/dev/null | head -n 1)
+		deb=$(first_file "$cache"/ucspi-tcp-ipv6_*.deb)
 		if [ -z "$deb" ]; then
 			(cd "$cache" && timeout 60 apt-get download -q \
 			    ucspi-tcp-ipv6) >"$cache/apt-send-udp.log" 2>&1
-			deb=$(ls "$cache"/ucspi-tcp-ipv6_*.deb 2>/dev/null |
-			    head -n 1)
+			deb=$(first_file "$cache"/ucspi-tcp-ipv6_*.deb)
 		fi
 		[ -n "$deb" ] || return 1
 		rm -rf "$dir.$$"
@@ -271,6 +273,7 @@ for _ in $(seq 50); do
 	[ "$(readlink /proc/$PB/ns/net)" != "$(readlink /proc/$$/ns/net)" ] && break
 	sleep 0.05
 done
+# shellcheck disable=SC2015 # fail when any step fails
 ip link add va type veth peer name vb && ip link set vb netns "$PB" &&
     ip link set va up && on_b ip link set lo up && on_b ip link set vb up ||
     fail "veth pair between A and B"

@@ -6,7 +6,6 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 111
 . tests/install/lib.sh
-repo=$(pwd)
 
 is_root=no
 [ "$(id -u)" = 0 ] && is_root=yes
@@ -34,7 +33,7 @@ names=$("$src/relayctl" --list)
 units="relay-ctrl-age.service relay-ctrl-age.timer"
 grep -qx udp <<<"$names" && units="$units relay-ctrl-udp.service"
 version=$("$src/relayctl" --version)
-pages=$(cd man && ls ./*.8 | sed 's:^\./::')
+pages=$(cd man && printf '%s\n' *.8)
 
 # run_install LOG ARGS...: runs install.sh; stdout+stderr in LOG, returns its status.
 run_install() {
@@ -260,7 +259,8 @@ if [ "$is_root" = yes ]; then
 	others=$(find "$d" -mindepth 1 ! -uid 0 -o -mindepth 1 ! -gid 0)
 	check "as root every installed file belongs to root:root" test -z "$others"
 fi
-bare=$(cd "$d/usr/local/bin" && ls | grep -v -e '^relayctl$' -e '^relay-ctrl-' -e '^relayctl-')
+bare=$(cd "$d/usr/local/bin" && find . -mindepth 1 -maxdepth 1 ! -name '.*' ! -name relayctl \
+    ! -name 'relay-ctrl-*' ! -name 'relayctl-*' -printf '%f\n')
 check "no bare applet name (check, status ...) in bin/" test -z "$bare"
 ok=yes
 for n in $names; do
@@ -446,6 +446,7 @@ fi
 if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 	d=$work/ro
 	mkdir -p "$d"
+	# shellcheck disable=SC2016 # the script's $ are the child bash's
 	unshare -m --propagation private bash -c '
 		d=$1 inst=$2
 		mount --bind "$d" "$d" || exit 90
@@ -487,6 +488,7 @@ fi
 
 # Whether make runs, with a make that only says it was called.
 mkdir "$work/fakebin"
+# shellcheck disable=SC2016 # the $ are the fake make's own
 printf '#!/bin/sh\necho "$@" >>"%s"\nexit "${FAKE_MAKE_RC:-0}"\n' "$work/make.calls" >"$work/fakebin/make"
 chmod 755 "$work/fakebin/make"
 : >"$work/make.calls"
@@ -634,8 +636,8 @@ if [ "$is_root" = yes ] && [ -n "$chroot" ]; then
 		fail "--chroot (exit $rc)" "$(cat "$work/jail.log"; diff <(echo "$want") <(echo "$got"))"
 	fi
 	# no client address in the environment: check warns, and runs the program
-	out=$(env -i "$chroot" "$j" /bin/relay-ctrl-check /bin/relayctl --version 2>"$work/jail.err")
-	if [ "$?" = 0 ] && [ "$out" = "$version" ]; then
+	if out=$(env -i "$chroot" "$j" /bin/relay-ctrl-check /bin/relayctl --version 2>"$work/jail.err") &&
+	    [ "$out" = "$version" ]; then
 		pass "chroot DIR /bin/relay-ctrl-check /bin/relayctl --version runs with nothing else in DIR"
 	else
 		fail "chroot DIR /bin/relay-ctrl-check /bin/relayctl --version" "$out$(cat "$work/jail.err")"
@@ -700,6 +702,7 @@ if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 			/etc/cron.d /var/spool/relay-ctrl 2>&1
 	}
 	host_before=$(host_state)
+	# shellcheck disable=SC2016 # the script's $ are the child bash's
 	unshare -m --propagation private bash -c '
 		ns=$1 inst=$2
 		mount -t tmpfs tmpfs "$ns" || exit 90
@@ -856,6 +859,7 @@ fi
 if [ "$is_root" = yes ] && command -v unshare >/dev/null 2>&1; then
 	small=$work/small
 	mkdir "$small"
+	# shellcheck disable=SC2016 # the script's $ are the child bash's
 	unshare -m --propagation private bash -c '
 		small=$1 inst=$2
 		mount -t tmpfs -o size=64k tmpfs "$small" || exit 90

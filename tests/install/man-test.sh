@@ -34,7 +34,7 @@ done
 # --- one page for every name ------------------------------------------------
 want=$( (echo man/relayctl.8
 	for n in $names; do echo "man/relay-ctrl-$n.8"; echo "man/relayctl-$n.8"; done) | sort)
-have=$(ls man/*.8 | sort)
+have=$(printf '%s\n' man/*.8 | sort)
 if [ "$want" = "$have" ]; then
 	pass "man/ holds relayctl.8 and relay-ctrl-NAME.8, relayctl-NAME.8 for every applet, nothing else"
 else
@@ -52,13 +52,13 @@ done
 
 # Every relay-ctrl-*(8) and relayctl-*(8) a page refers to exists.
 for p in man/*.8; do
-	for x in $(grep -oh '^\.Xr \(relay-ctrl-\|relayctl\)[a-z-]* 8' "$p" | awk '{ print $2 }' | sort -u); do
+	while read -r x; do
 		if [ -f "man/$x.8" ]; then
 			pass "$p refers to $x(8), which exists"
 		else
 			fail "$p refers to $x(8), which does not exist"
 		fi
-	done
+	done < <(grep -oh '^\.Xr \(relay-ctrl-\|relayctl\)[a-z-]* 8' "$p" | awk '{ print $2 }' | sort -u)
 done
 
 # --- SYNOPSIS = usage string --------------------------------------------------
@@ -124,13 +124,13 @@ for n in $names; do
 done
 
 env_text=$(section man/relayctl.8 ENVIRONMENT)
-for v in $(grep -oh 'RELAY_CTRL_[A-Z_]*[A-Z]' relayctl.c lib/*.c applets/*.c | sort -u); do
+while read -r v; do
 	if grep -qw -- "$v" <<<"$env_text"; then
 		pass "relayctl.8 ENVIRONMENT documents $v"
 	else
 		fail "relayctl.8 ENVIRONMENT does not document $v, which the code reads"
 	fi
-done
+done < <(grep -oh 'RELAY_CTRL_[A-Z_]*[A-Z]' relayctl.c lib/*.c applets/*.c | sort -u)
 for v in PROTO TCPREMOTEIP IP USER DOMAIN AUTHUSER AUTHARGV0 AUTHENTICATED RELAYCLIENT; do
 	grep -qw -- "$v" <<<"$env_text" || fail "relayctl.8 ENVIRONMENT does not mention $v"
 done

@@ -7,6 +7,7 @@
 # torn record, and no check refused an address that an allow had written
 # too recently to be stale (an age that deletes a fresh record shows here
 # even when the next login rewrites it).  Usage: run.sh RELAYCTL [SECONDS]
+# shellcheck disable=SC2016 # the single-quoted texts are the loops' bash and the checks' awk: their $ expand there
 set -u
 SECS=${2:-20}
 EXPIRY=4
@@ -47,7 +48,7 @@ for g in 1 2 3; do
 	while [ "$EPOCHSECONDS" -lt "$END" ]; do
 		k=$((k + 1)); seq=$((k / 2))
 		for ((i = '"$g"'; i <= 30; i += 3)); do
-			a=$(addr $i)
+			a=$(addr "$i")
 			t0=$EPOCHREALTIME
 			TCPREMOTEIP=$a USER=u$i-$seq DOMAIN=d$i-$seq-$PAD \
 			    "$BIN" allow
@@ -63,7 +64,7 @@ k=0
 while [ "$EPOCHSECONDS" -lt "$END" ]; do
 	k=$((k + 1))
 	for ((i = 41; i <= 50; i++)); do
-		a=$(addr $i)
+		a=$(addr "$i")
 		t0=$EPOCHREALTIME
 		TCPREMOTEIP=$a USER=u$i-$k DOMAIN=d$i-$k-$PAD "$BIN" allow
 		echo "$t0 $a $k $EPOCHREALTIME"
@@ -78,7 +79,7 @@ run_loop '
 export RELAY_CTRL_DIR=$S RELAY_CTRL_CONFIG=/nonexistent
 while [ "$EPOCHSECONDS" -lt '"$SLEEP_END"' ]; do
 	for i in 31 32 33 34 35; do
-		a=$(addr $i)
+		a=$(addr "$i")
 		t0=$EPOCHREALTIME
 		TCPREMOTEIP=$a USER=u$i-0 DOMAIN=d$i-0-$PAD "$BIN" allow
 		echo "$t0 $a 0 $EPOCHREALTIME"
@@ -93,7 +94,7 @@ k=0
 while [ "$EPOCHSECONDS" -lt "$END" ]; do
 	k=$((k + 1))
 	for i in 51 52 53 54 55; do
-		a=$(addr $i)
+		a=$(addr "$i")
 		[ -f "$S/$a" ] && touch -h -d "@$((EPOCHSECONDS - 600))" "$S/$a"
 		sleep "0.0$((RANDOM % 10))"
 		TCPREMOTEIP=$a USER=u$i-$((k / 2)) DOMAIN=d$i-$((k / 2))-$PAD "$BIN" allow
@@ -178,12 +179,13 @@ done < <(cat "$T"/log/allow?.out)
 
 unchecked=0
 for i in $(seq 1 30) $(seq 41 50); do
-	a=$(addr $i)
+	a=$(addr "$i")
 	f=$S/$a
 	t=${last_t[$a]:-0}
 	want=$(printf 'USER=u%s-%s\\0DOMAIN=d%s-%s-%s\\0' "$i" "${last_seq[$a]:-x}" "$i" "${last_seq[$a]:-x}" "$PAD")
 	# age judges whole seconds: a record whose mtime (at least the second
 	# its allow started) is within EXPIRY of now is fresh and must be there
+	# shellcheck disable=SC2059 # $want is the printf format of the record allow wrote
 	if [ "${t%.*}" -gt $(( ${now%.*} - EXPIRY )) ]; then
 		if [ ! -f "$f" ] || [ -L "$f" ]; then
 			bad "$a: latest allow at $t is fresh, but there is no record"

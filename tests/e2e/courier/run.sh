@@ -172,6 +172,7 @@ finish() {
 	exit
 }
 
+# shellcheck disable=SC2317 # run by the EXIT trap below
 on_exit() {
 	trap - EXIT
 	if [ "$nfail" -gt 0 ] && [ -s "$LOG" ]; then
@@ -235,6 +236,7 @@ record_mode() { stat -c '%a %u' "$SPOOL/$1" 2>/dev/null || echo none; }
 check_as_smtp() {	# ADDRESS [no-chdir]
 	local chdir=/usr/local/bin/relay-ctrl-chdir
 	[ "${2:-}" = no-chdir ] && chdir=
+	# shellcheck disable=SC2016 # the $ are the child sh's, after check
 	timeout 10 env -i PATH=/usr/bin:/bin $chdir \
 	    setpriv --reuid="$SMTP_UID" --regid="$SMTP_UID" --clear-groups \
 	    env TCPREMOTEIP="$1" /usr/local/bin/relay-ctrl-check \
@@ -266,6 +268,7 @@ overlay /etc "$R/etc" /etc || miss "overlay /etc"
 overlay /var /var || miss "overlay /var"
 # A host with Courier of its own must not mix its files into the test's.
 overlay /etc/courier "$R/etc/courier" || miss "overlay /etc/courier"
+# shellcheck disable=SC2015 # miss when either step fails
 mkdir -p /var/lib/courier && mount -t tmpfs -o mode=0755 tmpfs /var/lib/courier ||
 	miss "tmpfs /var/lib/courier"
 overlay /dev /dev || miss "overlay /dev"
@@ -419,7 +422,7 @@ end
 begin "IMAP login wrote record 127.0.0.2 (not ::ffff:127.0.0.2) with the user from AUTHENTICATED, mode 0644"
 expect "record 127.0.0.2" "$(record 127.0.0.2)" "USER=alice|"
 expect "mode and owner" "$(record_mode 127.0.0.2)" "644 ${UID_OF[alice]}"
-expect "records" "$(ls -A "$SPOOL" | tr '\n' ' ')" "127.0.0.2 "
+expect "records" "$(find "$SPOOL" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" "127.0.0.2 "
 end
 
 begin "IMAP from ::1: record ::1, the session goes on"
@@ -608,6 +611,7 @@ end
 begin "a Debian start script whose couriertcpd line courier-start does not know: a warning, Debian's script runs unchanged, POP3 logins go on without records"
 mark=$(log_mark)
 # As an upgrade might leave it: the server named differently.
+# shellcheck disable=SC2016,SC2015 # sed's $ are the script's own; miss when either step fails
 sed 's|\$libexecdir/courier/courierpop3d \${MAILDIRPATH}|$libexecdir/courier/./courierpop3d ${MAILDIRPATH}|' \
     /usr/lib/courier/pop3d-ssl >"$T/pop3d-ssl.new" &&
     cat "$T/pop3d-ssl.new" >/usr/lib/courier/pop3d-ssl ||
