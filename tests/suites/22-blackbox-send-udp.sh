@@ -3,32 +3,4 @@
 # when make check has built it, the ASan/UBSan one (tests/blackbox/send-udp.sh).
 # Their cmocka tests (test_packet, test_sha256) run in 10-unit and 30-sanitize.
 cd "$(dirname "$0")/../.." || exit 111
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-pass=0 fail=0
-for bin in ./relayctl build/asan/relayctl; do
-	if [ ! -x "$bin" ]; then
-		echo "SKIP: $bin is not built"
-		continue
-	fi
-	out=$(mktemp)
-	bash tests/blackbox/send-udp.sh "$bin" 2>&1 | tee "$out" |
-	    grep -v '^PASS: '
-	rc=${PIPESTATUS[0]}
-	line=$(grep -E '^send-udp: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
-	rm -f "$out"
-	p=$(echo "$line" | sed -nE 's/.*: ([0-9]+) passed.*/\1/p')
-	f=$(echo "$line" | sed -nE 's/.*passed, ([0-9]+) failed.*/\1/p')
-	if [ -z "$line" ]; then
-		echo "FAIL: send-udp.sh with $bin ended without a summary (exit $rc)"
-		f=1 p=0
-	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "FAIL: send-udp.sh with $bin exited $rc"
-		f=1
-	fi
-	echo "$bin: $p passed, $f failed"
-	pass=$((pass + p))
-	fail=$((fail + f))
-done
-echo "send-udp: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+exec bash tests/blackbox/both-builds.sh send-udp.sh send-udp
