@@ -23,6 +23,7 @@
 #include "../lib/msg.h"
 #include "../lib/net.h"
 #include "../lib/packet.h"
+#include "../lib/proc.h"
 #include "../lib/spool.h"
 
 #define REMOTES_MAX 32
@@ -326,7 +327,7 @@ spawn(struct job *j)
 	long limit;
 
 	msg_sink();	/* decided here, on the login's fd 2 */
-	pid = fork();
+	pid = proc_fork();
 	if (pid < 0) {
 		warn("cannot fork to tell the SMTP hosts of the login of %s: "
 		    "%s; continuing without relay there", j->addr,
@@ -335,7 +336,7 @@ spawn(struct job *j)
 	}
 	if (pid == 0) {
 		setsid();
-		pid = fork();
+		pid = proc_fork();
 		if (pid != 0) {
 			if (pid < 0)
 				warn("cannot fork to tell the SMTP hosts of "
