@@ -1,5 +1,4 @@
 /* From cron: remove stale records and stale temporary files, never one that a login refreshed meanwhile; see relay-ctrl-age(8). */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "../lib/address.h"
+#include "../lib/dir.h"
 #include "../lib/escape.h"
 #include "../lib/fmt.h"
 #include "../lib/msg.h"
@@ -230,37 +230,23 @@ lock_spool(int dir)
 	return 0;
 }
 
-/*
- * The directory is read with getdents64 into 32 KiB, not by readdir(3):
- * musl's 2 KiB buffer takes 16 times the calls, each with a cost of its
- * own (10,000 records: 158 calls against 10).  On Linux, struct dirent is
- * what getdents64 writes.  Closes a->dir, which lets go of the lock.
- */
+/* Closes a->dir, which lets go of the lock. */
 static int
 sweep(struct age *a)
 {
-	static _Alignas(struct dirent) char buf[32768];
+	static struct dir dir;
 	const struct dirent *d;
-	long n, off;
-	int e = 0;
+	int e;
 
 	/* getpid(2) once, not once per stale record: musl does not cache it */
 	a->asidelen = spool_tmp_prefix(a->aside, sizeof(a->aside), TMP_AGE);
 	if (!a->dry_run)
 		a->locked = lock_spool(a->dir);
-	while ((n = syscall(SYS_getdents64, a->dir, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			e = errno;
-			break;
-		}
-		for (off = 0; off < n; off += d->d_reclen) {
-			d = (const struct dirent *)(buf + off);
-			if (d->d_type != DT_DIR)	/* ".", ".." */
-				consider(a, d->d_name);
-		}
-	}
+	dir_start(&dir, a->dir);
+	while ((d = dir_next(&dir)) != NULL)
+		if (d->d_type != DT_DIR)	/* ".", ".." */
+			consider(a, d->d_name);
+	e = errno;
 	close(a->dir);
 	errno = e;
 	return e != 0 ? -1 : 0;

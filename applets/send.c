@@ -1,5 +1,4 @@
 /* After a login on a POP/IMAP host, tell the SMTP hosts in $RELAY_CTRL_REMOTES from a detached child, and run the next program at once; see relay-ctrl-send(8). */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +15,7 @@
 
 #include "../lib/address.h"
 #include "../lib/config.h"
+#include "../lib/dir.h"
 #include "../lib/escape.h"
 #include "../lib/exec.h"
 #include "../lib/key.h"
@@ -251,23 +251,26 @@ tell_remotes(struct job *j)
 static void
 close_from_3(void)
 {
+	static struct dir d;
+	const struct dirent *e;
 	struct rlimit rl;
-	struct dirent *e;
-	DIR *d;
 	long fd, top = CLOSE_FALLBACK_MAX;
+	int self;
 
 #ifdef SYS_close_range
 	if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0)
 		return;
 #endif
-	if ((d = opendir("/proc/self/fd")) != NULL) {
-		while ((e = readdir(d)) != NULL) {
+	if ((self = open("/proc/self/fd", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) >= 0) {
+		dir_start(&d, self);
+		while ((e = dir_next(&d)) != NULL) {
 			if (parse_number(e->d_name, &fd) != 0)
 				continue;	/* "." and ".." */
-			if (fd >= 3 && fd != dirfd(d))
+			if (fd >= 3 && fd != self)
 				close((int)fd);
 		}
-		closedir(d);
+		close(self);
 		return;
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)top)

@@ -1,5 +1,4 @@
 /* For admins: which addresses may relay now, since when, for how long, and for whom; see relayctl-status(8). */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -10,6 +9,7 @@
 #include <time.h>
 
 #include "../lib/address.h"
+#include "../lib/dir.h"
 #include "../lib/escape.h"
 #include "../lib/fmt.h"
 #include "../lib/msg.h"
@@ -181,28 +181,21 @@ scan_one(struct status *s, const struct dirent *d, struct listing *ls)
 static int
 scan(struct status *s, struct listing *ls)
 {
-	struct dirent *d;
-	DIR *dp;
+	static struct dir dir;
+	const struct dirent *d;
 
-	if ((dp = fdopendir(s->dir)) == NULL) {
-		fatal("cannot read spool directory %s: %s; nothing is shown",
-		    s->dirname, strerror(errno));
-		return -1;
-	}
-	for (errno = 0; (d = readdir(dp)) != NULL; errno = 0)
+	dir_start(&dir, s->dir);
+	while ((d = dir_next(&dir)) != NULL)
 		if (scan_one(s, d, ls) != 0) {
 			fatal("cannot list %s: out of memory after %zu "
 			    "records; nothing is shown", s->dirname, ls->n);
-			closedir(dp);
 			return -1;
 		}
 	if (errno != 0) {
 		fatal("cannot read spool directory %s: %s; nothing is shown",
 		    s->dirname, strerror(errno));
-		closedir(dp);
 		return -1;
 	}
-	closedir(dp);
 	return 0;
 }
 
