@@ -1,10 +1,11 @@
 /* The dispatcher: picks an applet by the name it was run as or by its first argument; see relayctl(8). */
-#include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #include "lib/escape.h"
 #include "lib/fmt.h"
 #include "lib/msg.h"
+#include "lib/out.h"
 
 #define VERSION "1.0.0"
 /* The C library linked in: the Makefile names it for the shipped binary,
@@ -84,39 +85,47 @@ by_invoked_name(const char *base)
 	return rest != NULL ? find(rest) : NULL;
 }
 
+/* As perror(3) says it: before msg_init, there is no NAME[PID] yet. */
 static int
 flush_stdout(void)
 {
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("relayctl: fatal: cannot write to standard output");
-		return EXIT_TEMP;
-	}
-	return 0;
+	char line[256];
+	int n;
+
+	if (out_flush(&out_stdout) == 0)
+		return 0;
+	n = fmt_snprintf(line, sizeof(line), "relayctl: fatal: cannot write "
+	    "to standard output: %s\n", strerror(errno));
+	write_all(2, line, (size_t)n);
+	return EXIT_TEMP;
 }
 
-static int
-help(FILE *f)
+static void
+help(struct out *o)
 {
 	size_t i;
 
-	fmt_fprintf(f, "usage: %s\n\napplets:\n", usage);
+	fmt_out(o, "usage: %s\n\napplets:\n", usage);
 	for (i = 0; i < NAPPLETS; i++)
-		fmt_fprintf(f, "  %s\n", applets[i].usage);
-	fmt_fprintf(f, "\nEach applet also runs as relay-ctrl-APPLET or "
+		fmt_out(o, "  %s\n", applets[i].usage);
+	out_str(o, "\nEach applet also runs as relay-ctrl-APPLET or "
 	    "relayctl-APPLET.  See relayctl(8).\n");
-	return f == stdout ? flush_stdout() : EXIT_USAGE;
 }
 
 /* Through the message sink: fd 2 may be a network socket. */
 static int
 unknown(const char *name)
 {
+	static char buf[OUT_SIZE];
+	struct out err = { 2, 0, 0, 0, sizeof(buf), buf };
 	char shown[VISIBLE_SIZE];
 
 	fatal("%s is not a relayctl applet; see relayctl --list",
 	    visible(name, shown, sizeof(shown)));
-	if (msg_sink() == SINK_STDERR)
-		help(stderr);
+	if (msg_sink() == SINK_STDERR) {
+		help(&err);
+		out_flush(&err);
+	}
 	return EXIT_USAGE;
 }
 
@@ -126,7 +135,7 @@ list(void)
 	size_t i;
 
 	for (i = 0; i < NAPPLETS; i++)
-		fmt_fprintf(stdout, "%s\n", applets[i].name);
+		fmt_out(&out_stdout, "%s\n", applets[i].name);
 	return flush_stdout();
 }
 
@@ -147,12 +156,15 @@ multiplex(int argc, char **argv)
 	const struct applet *a;
 
 	msg_init("relayctl", usage);
-	if (argc < 2 || strcmp(argv[1], "--help") == 0)
-		return help(stdout);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+		help(&out_stdout);
+		return flush_stdout();
+	}
 	if (strcmp(argv[1], "--list") == 0)
 		return list();
 	if (strcmp(argv[1], "--version") == 0) {
-		fmt_fprintf(stdout, "relayctl %s (%s)\n", VERSION, RELAYCTL_LIBC);
+		fmt_out(&out_stdout, "relayctl %s (%s)\n", VERSION,
+		    RELAYCTL_LIBC);
 		return flush_stdout();
 	}
 	if ((a = find(argv[1])) == NULL)

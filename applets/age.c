@@ -1,7 +1,7 @@
 /* From cron: remove stale records and stale temporary files, never one that a login refreshed meanwhile; see relay-ctrl-age(8). */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <stdio.h>		/* renameat */
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -16,6 +16,7 @@
 #include "../lib/fmt.h"
 #include "../lib/msg.h"
 #include "../lib/opt.h"
+#include "../lib/out.h"
 #include "../lib/spool.h"
 
 #define RENAME_NOREPLACE_FLAG 1	/* renameat2(2); musl 1.2.3 has no wrapper */
@@ -54,8 +55,8 @@ removed(struct age *a, const char *name, unsigned long *count)
 {
 	(*count)++;
 	if (a->dry_run) {
-		esc_put(stdout, ESC_HUMAN, name);
-		putc('\n', stdout);
+		esc_put(&out_stdout, ESC_HUMAN, name);
+		out_char(&out_stdout, '\n');
 	}
 }
 
@@ -256,11 +257,11 @@ static int
 report(const struct age *a)
 {
 	if (a->verbose)
-		fmt_fprintf(stdout,
+		fmt_out(&out_stdout,
 		    "%s %lu stale records and %lu stale temporary files\n",
 		    a->dry_run ? "would remove" : "removed", a->records,
 		    a->temps);
-	if (fflush(stdout) != 0 || ferror(stdout))
+	if (out_flush(&out_stdout) != 0)
 		die_temp("cannot write to standard output: %s",
 		    strerror(errno));
 	return a->failed ? EXIT_TEMP : 0;

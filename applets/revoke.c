@@ -1,7 +1,6 @@
 /* For admins: withdraw relaying from addresses at once by removing their records; see relayctl-revoke(8). */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +10,7 @@
 #include "../lib/escape.h"
 #include "../lib/msg.h"
 #include "../lib/opt.h"
+#include "../lib/out.h"
 #include "../lib/spool.h"
 
 struct revoke {
@@ -61,9 +61,9 @@ revoke_one(struct revoke *rv, const char *arg)
 	}
 	if (unlinkat(rv->dir, name, 0) == 0) {
 		if (rv->verbose) {
-			fputs("removed ", stdout);
-			esc_put(stdout, ESC_HUMAN, name);
-			putc('\n', stdout);
+			out_str(&out_stdout, "removed ");
+			esc_put(&out_stdout, ESC_HUMAN, name);
+			out_char(&out_stdout, '\n');
 		}
 		return;
 	}
@@ -83,7 +83,7 @@ revoke_one(struct revoke *rv, const char *arg)
 static int
 finish(const struct revoke *rv)
 {
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (out_flush(&out_stdout) != 0) {
 		fatal("cannot write to standard output: %s; the removals took "
 		    "place all the same", strerror(errno));
 		return EXIT_TEMP;

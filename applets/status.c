@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +13,7 @@
 #include "../lib/fmt.h"
 #include "../lib/msg.h"
 #include "../lib/opt.h"
+#include "../lib/out.h"
 #include "../lib/spool.h"
 
 enum format { FMT_HUMAN, FMT_JSON, FMT_TSV };
@@ -55,7 +55,7 @@ struct widths {
 };
 
 struct status {
-	FILE *out;
+	struct out *out;
 	enum format format;
 	int all;
 	int dir;
@@ -65,7 +65,6 @@ struct status {
 	unsigned long allowed, stale, missing, rows;
 	int failed;		/* something could not be read: exit 111 */
 	int bad_addr;		/* an argument is no address: exit 100 */
-	int out_errno;		/* the first write error on out */
 	struct widths w;
 };
 
@@ -259,7 +258,7 @@ sort(struct status *s, struct listing *ls)
 /* --- print: numbers and times ------------------------------------------- */
 
 static void
-put_num(FILE *f, long long v)
+put_num(struct out *f, long long v)
 {
 	char buf[24], *p = buf;
 
@@ -267,7 +266,7 @@ put_num(FILE *f, long long v)
 		*p++ = '-';
 	p = fmt_decimal(p, v < 0 ? 0ULL - (unsigned long long)v :
 	    (unsigned long long)v, 1);
-	fwrite(buf, 1, (size_t)(p - buf), f);
+	out_put(f, buf, (size_t)(p - buf));
 }
 
 /* a - b without overflow, for times that a hand-set file may carry */
@@ -417,77 +416,77 @@ widths_add(struct widths *w, const struct status *s, const struct row *r)
 
 /* text, then blanks up to the next column */
 static void
-cell(FILE *f, size_t shown, size_t width)
+cell(struct out *f, size_t shown, size_t width)
 {
 	for (; shown < width + 2; shown++)
-		putc(' ', f);
+		out_char(f, ' ');
 }
 
 static void
-put_human_header(FILE *f, const struct widths *w)
+put_human_header(struct out *f, const struct widths *w)
 {
-	fputs("ADDRESS", f);
+	out_str(f, "ADDRESS");
 	cell(f, strlen("ADDRESS"), w->addr);
-	fputs("AGE", f);
+	out_str(f, "AGE");
 	cell(f, strlen("AGE"), w->age);
-	fputs("LEFT", f);
+	out_str(f, "LEFT");
 	cell(f, strlen("LEFT"), w->left);
-	fputs("USER", f);
+	out_str(f, "USER");
 	cell(f, strlen("USER"), w->user);
-	fputs("DOMAIN\n", f);
+	out_str(f, "DOMAIN\n");
 }
 
 /* Columns line up; an empty value is "-". */
 static void
-put_human_row(FILE *f, const struct status *s, const struct row *r,
+put_human_row(struct out *f, const struct status *s, const struct row *r,
     const struct widths *w)
 {
 	char age[DURATION_SIZE], left[DURATION_SIZE];
 
 	human_cells(s, r, age, left);
-	fputs(r->addr, f);
+	out_str(f, r->addr);
 	cell(f, strlen(r->addr), w->addr);
-	fputs(age, f);
+	out_str(f, age);
 	cell(f, strlen(age), w->age);
-	fputs(left, f);
+	out_str(f, left);
 	cell(f, strlen(left), w->left);
 	cell(f, esc_put(f, ESC_HUMAN, r->user[0] ? r->user : "-"), w->user);
 	esc_put(f, ESC_HUMAN, r->domain[0] ? r->domain : "-");
-	putc('\n', f);
+	out_char(f, '\n');
 }
 
 static void
-put_json_field(FILE *f, const char *name, const char *value)
+put_json_field(struct out *f, const char *name, const char *value)
 {
-	fputs(name, f);
+	out_str(f, name);
 	if (value != NULL)
 		esc_put(f, ESC_JSON, value);
 	else
-		fputs("null", f);
+		out_str(f, "null");
 }
 
 /* What there is no record for is null, not a made-up value. */
 static void
-put_json_row(FILE *f, const struct status *s, const struct row *r)
+put_json_row(struct out *f, const struct status *s, const struct row *r)
 {
 	char when[ISO8601_SIZE];
 
 	fmt_iso8601(r->mtime, when);
-	fputs(s->rows > 0 ? ",\n{" : "\n{", f);
+	out_str(f, s->rows > 0 ? ",\n{" : "\n{");
 	put_json_field(f, "\"address\":", r->addr);
 	put_json_field(f, ",\"login_time\":", found(r) && when[0] ? when :
 	    NULL);
 	if (found(r)) {
-		fputs(",\"age_s\":", f);
+		out_str(f, ",\"age_s\":");
 		put_num(f, row_age(s, r));
-		fputs(",\"expires_in_s\":", f);
+		out_str(f, ",\"expires_in_s\":");
 		put_num(f, row_left(s, r));
 	} else
-		fputs(",\"age_s\":null,\"expires_in_s\":null", f);
+		out_str(f, ",\"age_s\":null,\"expires_in_s\":null");
 	put_json_field(f, ",\"user\":", found(r) ? r->user : NULL);
 	put_json_field(f, ",\"domain\":", found(r) ? r->domain : NULL);
-	fputs(r->state == REC_FRESH ? ",\"fresh\":true}" : ",\"fresh\":false}",
-	    f);
+	out_str(f, r->state == REC_FRESH ? ",\"fresh\":true}" :
+	    ",\"fresh\":false}");
 }
 
 static const char tsv_header[] =
@@ -495,26 +494,26 @@ static const char tsv_header[] =
 
 /* Without a record every field but address and fresh is empty. */
 static void
-put_tsv_row(FILE *f, const struct status *s, const struct row *r)
+put_tsv_row(struct out *f, const struct status *s, const struct row *r)
 {
 	char when[ISO8601_SIZE];
 
 	esc_put(f, ESC_TSV, r->addr);
 	if (found(r)) {
 		fmt_iso8601(r->mtime, when);
-		putc('\t', f);
-		fputs(when, f);
-		putc('\t', f);
+		out_char(f, '\t');
+		out_str(f, when);
+		out_char(f, '\t');
 		put_num(f, row_age(s, r));
-		putc('\t', f);
+		out_char(f, '\t');
 		put_num(f, row_left(s, r));
-		putc('\t', f);
+		out_char(f, '\t');
 		esc_put(f, ESC_TSV, r->user);
-		putc('\t', f);
+		out_char(f, '\t');
 		esc_put(f, ESC_TSV, r->domain);
 	} else
-		fputs("\t\t\t\t\t", f);
-	fputs(r->state == REC_FRESH ? "\ttrue\n" : "\tfalse\n", f);
+		out_str(f, "\t\t\t\t\t");
+	out_str(f, r->state == REC_FRESH ? "\ttrue\n" : "\tfalse\n");
 }
 
 static void
@@ -538,9 +537,9 @@ static void
 put_header(struct status *s, size_t rows)
 {
 	if (s->format == FMT_JSON)
-		fputs("[", s->out);
+		out_str(s->out, "[");
 	else if (s->format == FMT_TSV)
-		fputs(tsv_header, s->out);
+		out_str(s->out, tsv_header);
 	else if (rows > 0)
 		put_human_header(s->out, &s->w);
 }
@@ -550,24 +549,20 @@ static void
 put_footer(struct status *s, int by_address)
 {
 	if (s->format == FMT_JSON)
-		fputs(s->rows > 0 ? "\n]\n" : "]\n", s->out);
+		out_str(s->out, s->rows > 0 ? "\n]\n" : "]\n");
 	else if (s->format == FMT_HUMAN && by_address)
-		fmt_fprintf(s->out, "%lu allowed, %lu stale, %lu without a record\n",
+		fmt_out(s->out, "%lu allowed, %lu stale, %lu without a record\n",
 		    s->allowed, s->stale, s->missing);
 	else if (s->format == FMT_HUMAN)
-		fmt_fprintf(s->out, "%lu allowed, %lu stale\n", s->allowed,
+		fmt_out(s->out, "%lu allowed, %lu stale\n", s->allowed,
 		    s->stale);
 }
 
 /* Past the first write error there is no point in going on. */
 static int
-out_failed(struct status *s)
+out_failed(const struct status *s)
 {
-	if (!ferror(s->out))
-		return 0;
-	if (s->out_errno == 0)
-		s->out_errno = errno ? errno : EIO;
-	return 1;
+	return s->out->err != 0;
 }
 
 /* --- the two listings: scan, sort, print -------------------------------- */
@@ -717,11 +712,9 @@ parse_options(char **argv, struct status *s)
 static int
 finish(struct status *s, int by_address)
 {
-	if (fflush(s->out) != 0 || out_failed(s)) {
-		if (s->out_errno == 0)
-			s->out_errno = errno;
+	if (out_flush(s->out) != 0) {
 		fatal("cannot write to standard output: %s; the listing is "
-		    "incomplete", strerror(s->out_errno));
+		    "incomplete", strerror(errno));
 		return EXIT_TEMP;
 	}
 	if (s->failed)
@@ -739,7 +732,7 @@ status_main(int argc, char **argv)
 	struct status s = { 0 };
 	int first, rc;
 
-	s.out = stdout;
+	s.out = &out_stdout;
 	s.dir = -1;
 	widths_init(&s.w);
 	if ((first = parse_options(argv, &s)) < 0)

@@ -4,18 +4,18 @@
 #include "escape.h"
 #include "fmt.h"
 
-/* Where escaped text goes: a stream, a buffer (cut at its size), or nowhere. */
-struct out {
-	FILE *f;
+/* Where escaped text goes: a writer, a buffer (cut at its size), or nowhere. */
+struct dest {
+	struct out *o;
 	char *buf;
 	size_t size, len;	/* len: what the whole text takes */
 };
 
 static void
-put(struct out *o, const void *p, size_t n)
+put(struct dest *o, const void *p, size_t n)
 {
-	if (o->f != NULL)
-		fwrite(p, 1, n, o->f);
+	if (o->o != NULL)
+		out_put(o->o, p, n);
 	else if (o->buf != NULL && o->len < o->size)
 		memcpy(o->buf + o->len, p,
 		    n < o->size - o->len ? n : o->size - o->len);
@@ -23,7 +23,7 @@ put(struct out *o, const void *p, size_t n)
 }
 
 static void
-put_hex_byte(struct out *o, unsigned char c)
+put_hex_byte(struct dest *o, unsigned char c)
 {
 	char x[4] = { '\\', 'x', fmt_hex[c >> 4], fmt_hex[c & 15] };
 
@@ -31,7 +31,7 @@ put_hex_byte(struct out *o, unsigned char c)
 }
 
 static void
-put_u16(struct out *o, unsigned long c)
+put_u16(struct dest *o, unsigned long c)
 {
 	char u[6] = { '\\', 'u', fmt_hex[c >> 12 & 15], fmt_hex[c >> 8 & 15],
 	    fmt_hex[c >> 4 & 15], fmt_hex[c & 15] };
@@ -107,7 +107,7 @@ is_control(unsigned long c)
 }
 
 static void
-human(struct out *o, const unsigned char *p, size_t n)
+human(struct dest *o, const unsigned char *p, size_t n)
 {
 	size_t run;
 
@@ -128,7 +128,7 @@ human(struct out *o, const unsigned char *p, size_t n)
 }
 
 static void
-tsv(struct out *o, const unsigned char *p, size_t n)
+tsv(struct dest *o, const unsigned char *p, size_t n)
 {
 	unsigned long c;
 	size_t len, i;
@@ -158,7 +158,7 @@ tsv(struct out *o, const unsigned char *p, size_t n)
 }
 
 static void
-json(struct out *o, const unsigned char *p, size_t n)
+json(struct dest *o, const unsigned char *p, size_t n)
 {
 	char esc[2] = { '\\', 0 };
 	unsigned long c;
@@ -193,7 +193,7 @@ json(struct out *o, const unsigned char *p, size_t n)
 }
 
 static void
-escape(struct out *o, enum esc_rule rule, const char *s, size_t n)
+escape(struct dest *o, enum esc_rule rule, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -206,14 +206,14 @@ escape(struct out *o, enum esc_rule rule, const char *s, size_t n)
 }
 
 /*
- * Writes s to f by the rule, and returns how many bytes that takes, which
- * under ESC_HUMAN is its width on a terminal; f NULL only measures.  A
- * write error stays in f for the caller's ferror().
+ * Writes s to out by the rule, and returns how many bytes that takes,
+ * which under ESC_HUMAN is its width on a terminal; out NULL only
+ * measures.  A write error stays in out for out_flush().
  */
 size_t
-esc_put(FILE *f, enum esc_rule rule, const char *s)
+esc_put(struct out *out, enum esc_rule rule, const char *s)
 {
-	struct out o = { f, NULL, 0, 0 };
+	struct dest o = { out, NULL, 0, 0 };
 
 	escape(&o, rule, s, strlen(s));
 	return o.len;
@@ -223,7 +223,7 @@ esc_put(FILE *f, enum esc_rule rule, const char *s)
 const char *
 visible_mem(const char *s, size_t n, char *buf, size_t size)
 {
-	struct out o = { NULL, buf, size > 0 ? size - 1 : 0, 0 };
+	struct dest o = { NULL, buf, size > 0 ? size - 1 : 0, 0 };
 
 	escape(&o, ESC_HUMAN, s, n > 64 ? 64 : n);
 	if (n > 64)

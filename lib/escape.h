@@ -3,7 +3,8 @@
 #define RELAYCTL_ESCAPE_H
 
 #include <stddef.h>
-#include <stdio.h>
+
+#include "out.h"
 
 /*
  * One rule for each reader, and no output without one:
@@ -26,7 +27,7 @@
  */
 enum esc_rule { ESC_HUMAN, ESC_TSV, ESC_JSON };
 
-size_t esc_put(FILE *f, enum esc_rule rule, const char *s);
+size_t esc_put(struct out *o, enum esc_rule rule, const char *s);
 
 /* For a log line: ESC_HUMAN, at most 64 bytes shown, then "...". */
 #define VISIBLE_SIZE 272	/* 64 bytes shown as \xHH, "..." and a NUL */

@@ -9,20 +9,18 @@
  * SMTP connection maps it.
  */
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "fmt.h"
 
 const char fmt_hex[] = "0123456789abcdef";
 
-/* Where formatted bytes go: a buffer (cut at its size) or a stream. */
+/* Where formatted bytes go: a buffer (cut at its size) or a writer. */
 struct sink {
 	char *buf;
 	size_t size;
-	FILE *f;
+	struct out *o;
 	size_t len;		/* what the whole text takes */
-	int err;
 };
 
 static void
@@ -30,10 +28,9 @@ put(struct sink *s, const char *p, size_t n)
 {
 	size_t room;
 
-	if (s->f != NULL) {
-		if (n > 0 && fwrite(p, 1, n, s->f) != n)
-			s->err = 1;
-	} else if (s->len < s->size) {
+	if (s->o != NULL)
+		out_put(s->o, p, n);
+	else if (s->len < s->size) {
 		room = s->size - s->len;
 		memcpy(s->buf + s->len, p, n < room ? n : room);
 	}
@@ -121,7 +118,7 @@ core(struct sink *s, const char *fmt, va_list ap)
 int
 fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct sink s = { buf, size > 0 ? size - 1 : 0, NULL, 0, 0 };
+	struct sink s = { buf, size > 0 ? size - 1 : 0, NULL, 0 };
 	int n = core(&s, fmt, ap);
 
 	if (size > 0)
@@ -141,16 +138,14 @@ fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-/* As fprintf: the length written, or -1 when the stream failed. */
-int
-fmt_fprintf(FILE *f, const char *fmt, ...)
+/* As fprintf: a write error stays in o for out_flush(). */
+void
+fmt_out(struct out *o, const char *fmt, ...)
 {
-	struct sink s = { NULL, 0, f, 0, 0 };
+	struct sink s = { NULL, 0, o, 0 };
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = core(&s, fmt, ap);
+	core(&s, fmt, ap);
 	va_end(ap);
-	return s.err ? -1 : n;
 }

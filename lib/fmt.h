@@ -4,7 +4,8 @@
 
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
+
+#include "out.h"
 
 #define FMT_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
@@ -14,6 +15,6 @@ char *fmt_decimal(char *p, unsigned long long u, int min);
 
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...) FMT_PRINTF(3, 4);
-int fmt_fprintf(FILE *f, const char *fmt, ...) FMT_PRINTF(2, 3);
+void fmt_out(struct out *o, const char *fmt, ...) FMT_PRINTF(2, 3);
 
 #endif

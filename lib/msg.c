@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,6 +13,7 @@
 #include "config.h"
 #include "fmt.h"
 #include "msg.h"
+#include "out.h"
 
 static const char *name = "relayctl";
 static const char *usage = "relayctl APPLET [ARGS...]";
@@ -177,6 +177,7 @@ die_temp(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(LOG_ERR, "fatal: ", fmt, ap);
 	va_end(ap);
+	out_flush(&out_stdout);	/* what exit(3) did for stdio */
 	exit(EXIT_TEMP);
 }
 
@@ -184,8 +185,8 @@ die_temp(const char *fmt, ...)
 int
 msg_help(void)
 {
-	fmt_fprintf(stdout, "usage: %s\n", usage);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	fmt_out(&out_stdout, "usage: %s\n", usage);
+	if (out_flush(&out_stdout) != 0) {
 		fatal("cannot write to standard output: %s", strerror(errno));
 		return EXIT_TEMP;
 	}

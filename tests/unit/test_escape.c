@@ -9,24 +9,23 @@
 #include <cmocka.h>
 
 #include "lib/escape.h"
+#include "tests/unit/capture.h"
 #include "tests/unit/wrap.h"
 
-typedef void printer(FILE *, const char *);
+typedef void printer(struct out *, const char *);
 
 /* What f printed for s, in a static buffer. */
 static const char *
 printed(printer *f, const char *s)
 {
 	static char *buf;
-	static size_t size;
-	FILE *m;
+	struct out o;
 
 	free(buf);
-	buf = NULL;
-	m = open_memstream(&buf, &size);
-	assert_non_null(m);
-	f(m, s);
-	assert_int_equal(fclose(m), 0);
+	capture_start(&o);
+	f(&o, s);
+	buf = capture_text(&o);
+	assert_int_equal(o.err, 0);
 	return buf;
 }
 
@@ -82,19 +81,19 @@ assert_no_control(const char *s)
 }
 
 static void
-human(FILE *f, const char *s)
+human(struct out *f, const char *s)
 {
 	esc_put(f, ESC_HUMAN, s);
 }
 
 static void
-tsv(FILE *f, const char *s)
+tsv(struct out *f, const char *s)
 {
 	esc_put(f, ESC_TSV, s);
 }
 
 static void
-json(FILE *f, const char *s)
+json(struct out *f, const char *s)
 {
 	esc_put(f, ESC_JSON, s);
 }

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include "lib/fmt.h"
+#include "tests/unit/capture.h"
 
 /* Formats with both and compares text and length; a macro keeps -Wformat. */
 #define SAME(...) do {							\
@@ -83,20 +85,24 @@ test_null_string(void **state)
 static void
 test_stream(void **state)
 {
-	char *text = NULL;
-	size_t size;
-	FILE *f = open_memstream(&text, &size);
+	struct out o;
+	char *text;
 
 	(void)state;
-	assert_int_equal(fmt_fprintf(f, "%lu allowed, %lu stale\n", 3UL, 1UL),
-	    19);
-	fclose(f);
+	capture_start(&o);
+	fmt_out(&o, "%lu allowed, %lu stale\n", 3UL, 1UL);
+	text = capture_text(&o);
 	assert_string_equal(text, "3 allowed, 1 stale\n");
 	free(text);
-	f = fopen("/dev/full", "w");
-	setvbuf(f, NULL, _IONBF, 0);
-	assert_int_equal(fmt_fprintf(f, "%s", "x"), -1);
-	fclose(f);
+	capture_to(&o, open("/dev/full", O_WRONLY));
+	fmt_out(&o, "%s", "x");
+	assert_int_equal(out_flush(&o), -1);
+	assert_int_equal(errno, ENOSPC);
+	/* the error stays, and nothing more is written */
+	fmt_out(&o, "%s", "y");
+	assert_int_equal(o.len, 0);
+	assert_int_equal(out_flush(&o), -1);
+	close(o.fd);
 }
 
 int

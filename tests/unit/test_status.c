@@ -13,12 +13,14 @@
 #include <cmocka.h>
 
 #include "../../applets/status.c"
+#include "tests/unit/capture.h"
 #include "tests/unit/wrap.h"
 
 #define NOW 1714564800		/* 2024-05-01T12:00:00Z */
 
 static char dirpath[64];
 static struct status st;
+static struct out out;
 
 /* --- helpers ------------------------------------------------------------- */
 
@@ -64,23 +66,19 @@ reset_counts(void)
 	st.allowed = st.stale = st.missing = st.rows = 0;
 }
 
-/* Runs list_spool or list_addresses into a memory stream. */
+/* Runs list_spool or list_addresses into a temporary file. */
 static char *
 listing(char **args, int nargs, int *rc)
 {
-	char *buf = NULL;
-	size_t size;
-
-	st.out = open_memstream(&buf, &size);
-	assert_non_null(st.out);
+	capture_start(&out);
+	st.out = &out;
 	if (nargs > 0)
 		*rc = list_addresses(&st, args, nargs);
 	else
 		*rc = list_spool(&st);
 	if (*rc == 0)
 		*rc = finish(&st, nargs > 0);
-	fclose(st.out);
-	return buf;
+	return capture_text(&out);
 }
 
 /* --- times --------------------------------------------------------------- */
@@ -155,15 +153,14 @@ assert_aligned(const char *table, size_t lines)
 static void
 test_human_columns(void **state)
 {
-	char v[256], *buf = NULL;
+	char v[256], *buf;
 	struct row r[4] = {
 		{ "192.0.2.7", REC_FRESH, NOW - 125, "alice", "example.com" },
 		{ "2001:db8::7", REC_STALE, NOW - 4000, "", "" },
 		{ "10.0.0.1", REC_ABSENT, 0, "", "" },
 		{ "10.0.0.2", REC_FRESH, NOW - 3, v, "d\tom" },
 	};
-	size_t size, i;
-	FILE *f;
+	size_t i;
 
 	(void)state;
 	ut_all_bytes(v);
@@ -173,11 +170,11 @@ test_human_columns(void **state)
 	widths_init(&st.w);
 	for (i = 0; i < 4; i++)
 		widths_add(&st.w, &st, &r[i]);
-	f = open_memstream(&buf, &size);
-	put_human_header(f, &st.w);
+	capture_start(&out);
+	put_human_header(&out, &st.w);
 	for (i = 0; i < 4; i++)
-		put_human_row(f, &st, &r[i], &st.w);
-	fclose(f);
+		put_human_row(&out, &st, &r[i], &st.w);
+	buf = capture_text(&out);
 	assert_aligned(buf, 5);
 	assert_non_null(strstr(buf, "192.0.2.7    2m05s  12m55s     alice"));
 	assert_non_null(strstr(buf, "2001:db8::7  1h06m  stale "));
@@ -192,27 +189,25 @@ test_human_columns(void **state)
 static void
 test_json_rows(void **state)
 {
-	char *buf = NULL;
+	char *buf;
 	struct row fresh = { "192.0.2.7", REC_FRESH, NOW - 125, "a\"l\tice",
 		"example.com" };
 	struct row stale = { "2001:db8::7", REC_STALE, NOW - 4000, "", "" };
 	struct row none = { "10.0.0.1", REC_ABSENT, 0, "", "" };
-	size_t size;
-	FILE *f;
 
 	(void)state;
 	memset(&st, 0, sizeof(st));
 	st.now = NOW;
 	st.expiry = 900;
 	st.format = FMT_JSON;
-	f = open_memstream(&buf, &size);
-	st.out = f;
+	capture_start(&out);
+	st.out = &out;
 	put_header(&st, 3);
 	put_row(&st, &fresh);
 	put_row(&st, &stale);
 	put_row(&st, &none);
 	put_footer(&st, 1);
-	fclose(f);
+	buf = capture_text(&out);
 	assert_string_equal(buf, "[\n"
 	    "{\"address\":\"192.0.2.7\",\"login_time\":\"2024-05-01T11:57:55Z\","
 	    "\"age_s\":125,\"expires_in_s\":775,\"user\":\"a\\\"l\\tice\","
@@ -224,13 +219,11 @@ test_json_rows(void **state)
 	    "\"expires_in_s\":null,\"user\":null,\"domain\":null,"
 	    "\"fresh\":false}\n]\n");
 	free(buf);
-	buf = NULL;
-	f = open_memstream(&buf, &size);
-	st.out = f;
+	capture_start(&out);
 	st.rows = 0;
 	put_header(&st, 0);
 	put_footer(&st, 0);
-	fclose(f);
+	buf = capture_text(&out);
 	assert_string_equal(buf, "[]\n");
 	free(buf);
 }
@@ -238,25 +231,23 @@ test_json_rows(void **state)
 static void
 test_tsv_rows(void **state)
 {
-	char *buf = NULL;
+	char *buf;
 	struct row fresh = { "192.0.2.7", REC_FRESH, NOW - 125, "a\tb\nc",
 		"\\" };
 	struct row none = { "10.0.0.1", REC_FOREIGN, 0, "", "" };
-	size_t size;
-	FILE *f;
 
 	(void)state;
 	memset(&st, 0, sizeof(st));
 	st.now = NOW;
 	st.expiry = 900;
 	st.format = FMT_TSV;
-	f = open_memstream(&buf, &size);
-	st.out = f;
+	capture_start(&out);
+	st.out = &out;
 	put_header(&st, 2);
 	put_row(&st, &fresh);
 	put_row(&st, &none);
 	put_footer(&st, 0);
-	fclose(f);
+	buf = capture_text(&out);
 	assert_string_equal(buf,
 	    "address\tlogin_time\tage_s\texpires_in_s\tuser\tdomain\tfresh\n"
 	    "192.0.2.7\t2024-05-01T11:57:55Z\t125\t775\ta\\tb\\nc\t\\\\\ttrue\n"
@@ -514,18 +505,23 @@ test_write_error(void **state)
 	int i;
 
 	(void)state;
-	for (i = 0; i < 50; i++) {
+	/* more than one buffer of rows */
+	for (i = 0; i < 200; i++) {
 		char name[32];
 
-		snprintf(name, sizeof(name), "10.0.0.%d", i);
+		snprintf(name, sizeof(name), "10.0.%d.%d", i / 100, i % 100);
 		record(name, "USER=someone\0", 13, NOW - i);
 	}
-	st.out = fopen("/dev/full", "w");
-	assert_non_null(st.out);
+	wrap_reset();
+	capture_to(&out, open("/dev/full", O_WRONLY));
+	assert_true(out.fd >= 0);
+	st.out = &out;
 	assert_int_equal(list_spool(&st), 0);
 	assert_int_equal(finish(&st, 0), EXIT_TEMP);
-	assert_int_equal(st.out_errno, ENOSPC);
-	fclose(st.out);
+	assert_int_equal(out.err, ENOSPC);
+	/* the first error ends the listing: one write, not one a row */
+	assert_int_equal(wrap_calls(W_WRITE), 1);
+	close(out.fd);
 }
 
 
