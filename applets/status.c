@@ -316,28 +316,46 @@ fmt_duration(long long s, char buf[DURATION_SIZE])
 
 #define ISO8601_SIZE 21
 
-/* 2024-05-01T12:00:00Z, or "" for a time outside the years 0 to 9999. */
+/*
+ * 2024-05-01T12:00:00Z, or "" for a time outside the years 0 to 9999.
+ * The date from the day number by Howard Hinnant's civil_from_days, in
+ * eras of 400 years (146,097 days) from 0000-03-01: musl's gmtime_r
+ * would bring its whole calendar code.
+ */
 static void
 fmt_iso8601(time_t t, char buf[ISO8601_SIZE])
 {
-	struct tm tm;
+	long long days = t / 86400, sec = t % 86400, era, doe, yoe, doy, mp;
+	long long y, m, d;
 	char *p = buf;
 
+	if (sec < 0) {
+		sec += 86400;
+		days--;
+	}
+	days += 719468;		/* 1970-01-01 from 0000-03-01 */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;		/* March is 0 */
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
 	buf[0] = '\0';
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 ||
-	    tm.tm_year > 9999 - 1900)
+	if (y < 0 || y > 9999)
 		return;
-	p = fmt_decimal(p, (unsigned long long)tm.tm_year + 1900, 4);
+	p = fmt_decimal(p, (unsigned long long)y, 4);
 	*p++ = '-';
-	p = fmt_decimal(p, (unsigned long long)tm.tm_mon + 1, 2);
+	p = fmt_decimal(p, (unsigned long long)m, 2);
 	*p++ = '-';
-	p = fmt_decimal(p, (unsigned long long)tm.tm_mday, 2);
+	p = fmt_decimal(p, (unsigned long long)d, 2);
 	*p++ = 'T';
-	p = fmt_decimal(p, (unsigned long long)tm.tm_hour, 2);
+	p = fmt_decimal(p, (unsigned long long)sec / 3600, 2);
 	*p++ = ':';
-	p = fmt_decimal(p, (unsigned long long)tm.tm_min, 2);
+	p = fmt_decimal(p, (unsigned long long)sec / 60 % 60, 2);
 	*p++ = ':';
-	p = fmt_decimal(p, (unsigned long long)tm.tm_sec, 2);
+	p = fmt_decimal(p, (unsigned long long)sec % 60, 2);
 	*p++ = 'Z';
 	*p = '\0';
 }

@@ -124,6 +124,37 @@ test_iso8601(void **state)
 	/* a year of more than four digits is no ISO 8601 we print */
 	fmt_iso8601((time_t)1 << 40, buf);
 	assert_string_equal(buf, "");
+	fmt_iso8601(LLONG_MAX, buf);
+	assert_string_equal(buf, "");
+	fmt_iso8601(LLONG_MIN, buf);
+	assert_string_equal(buf, "");
+	fmt_iso8601(-62167219200LL - 1, buf);	/* a second before year 0 */
+	assert_string_equal(buf, "");
+	fmt_iso8601(-62167219200LL, buf);
+	assert_string_equal(buf, "0000-01-01T00:00:00Z");
+	fmt_iso8601(253402300799LL, buf);
+	assert_string_equal(buf, "9999-12-31T23:59:59Z");
+	fmt_iso8601(253402300800LL, buf);
+	assert_string_equal(buf, "");
+}
+
+/* The calendar is the C library's, leap days and years before 1970 too. */
+static void
+test_iso8601_like_gmtime(void **state)
+{
+	char buf[ISO8601_SIZE], want[64];
+	struct tm tm;
+	long long t;
+
+	(void)state;
+	for (t = -62167219200LL; t < 253402300800LL; t += 86400LL * 97 + 3917) {
+		assert_non_null(gmtime_r(&(time_t){ (time_t)t }, &tm));
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec);
+		fmt_iso8601((time_t)t, buf);
+		assert_string_equal(buf, want);
+	}
 	assert_int_equal(span(NOW, LLONG_MIN), LLONG_MAX);
 	assert_int_equal(span(LLONG_MIN, NOW), LLONG_MIN);
 }
@@ -531,6 +562,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_iso8601),
+		cmocka_unit_test(test_iso8601_like_gmtime),
 		cmocka_unit_test(test_human_columns),
 		cmocka_unit_test(test_json_rows),
 		cmocka_unit_test(test_tsv_rows),
