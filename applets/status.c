@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../lib/address.h"
 #include "../lib/dir.h"
@@ -15,6 +17,8 @@
 #include "../lib/opt.h"
 #include "../lib/out.h"
 #include "../lib/spool.h"
+
+#define MREMAP_MAYMOVE_FLAG 1	/* linux/mman.h; glibc shows it to _GNU_SOURCE only */
 
 enum format { FMT_HUMAN, FMT_JSON, FMT_TSV };
 
@@ -92,6 +96,30 @@ look(struct status *s, const char *name, enum look want, struct lookup *l)
 	return l->found;
 }
 
+/*
+ * Memory from the kernel, not from malloc: status is the one applet whose
+ * memory grows with the spool, and musl's malloc with free and realloc is
+ * 8 KiB of code in a binary that every SMTP connection maps.  n bytes at
+ * p, moved or made; NULL when there is no more.
+ */
+static void *
+pages(void *p, size_t old, size_t n)
+{
+	void *q = p != NULL ?
+	    (void *)syscall(SYS_mremap, p, old, n, MREMAP_MAYMOVE_FLAG) :
+	    mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+
+	return q == MAP_FAILED ? NULL : q;
+}
+
+static void
+pages_free(void *p, size_t n)
+{
+	if (p != NULL)
+		munmap(p, n);
+}
+
 static int
 grow(void **p, size_t *cap, size_t need, size_t size)
 {
@@ -102,7 +130,8 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 		want *= 2;
 	if (want == *cap)
 		return 0;
-	if (want > SIZE_MAX / size || (q = realloc(*p, want * size)) == NULL)
+	if (want > SIZE_MAX / size ||
+	    (q = pages(*p, *cap * size, want * size)) == NULL)
 		return -1;
 	*p = q;
 	*cap = want;
@@ -244,7 +273,8 @@ sort(struct status *s, struct listing *ls)
 
 	if (ls->n == 0)
 		return 0;
-	if ((ls->order = calloc(2 * ls->n, sizeof(*ls->order))) == NULL) {
+	if (ls->n > SIZE_MAX / 2 / sizeof(*ls->order) || (ls->order =
+	    pages(NULL, 0, 2 * ls->n * sizeof(*ls->order))) == NULL) {
 		fatal("cannot sort %zu records of %s: out of memory; nothing "
 		    "is shown", ls->n, s->dirname);
 		return -1;
@@ -616,6 +646,14 @@ print(struct status *s, const struct listing *ls)
 	put_footer(s, 0);
 }
 
+static void
+listing_free(struct listing *ls)
+{
+	pages_free(ls->order, 2 * ls->n * sizeof(*ls->order));
+	pages_free(ls->ents, ls->cap * sizeof(*ls->ents));
+	pages_free(ls->vals, ls->size);
+}
+
 /* Every record, newest first: a snapshot of the spool as it was read. */
 static int
 list_spool(struct status *s)
@@ -627,9 +665,7 @@ list_spool(struct status *s)
 		print(s, &ls);
 		rc = 0;
 	}
-	free(ls.order);
-	free(ls.ents);
-	free(ls.vals);
+	listing_free(&ls);
 	return rc;
 }
 
@@ -675,7 +711,8 @@ list_addresses(struct status *s, char **args, int nargs)
 	const char *why;
 	int i, n = 0;
 
-	if ((l = calloc((size_t)nargs, sizeof(*l))) == NULL) {
+	if ((size_t)nargs > SIZE_MAX / sizeof(*l) ||
+	    (l = pages(NULL, 0, (size_t)nargs * sizeof(*l))) == NULL) {
 		fatal("cannot look up %d addresses: out of memory; nothing is "
 		    "shown", nargs);
 		return EXIT_TEMP;
@@ -697,7 +734,7 @@ list_addresses(struct status *s, char **args, int nargs)
 	for (i = 0; i < n && !out_failed(s); i++)
 		put_row(s, &l[i].row);
 	put_footer(s, 1);
-	free(l);
+	pages_free(l, (size_t)nargs * sizeof(*l));
 	return 0;
 }
 

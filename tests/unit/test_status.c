@@ -477,8 +477,7 @@ test_memory_is_per_record(void **state)
 	assert_int_equal(ls.n, 1);
 	assert_int_equal(ls.len, strlen("al") + 1 + 1);
 	assert_int_equal(sizeof(struct entry), 64);
-	free(ls.ents);
-	free(ls.vals);
+	listing_free(&ls);
 }
 
 /* A non-regular entry named by readdir as such is never opened. */
@@ -497,8 +496,7 @@ test_foreign_never_opened(void **state)
 	assert_int_equal(ls.n, 0);
 	assert_int_equal(wrap_calls(W_OPENAT), 0);
 	assert_int_equal(st.allowed + st.stale, 0);
-	free(ls.ents);
-	free(ls.vals);
+	listing_free(&ls);
 }
 
 static void
