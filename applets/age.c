@@ -1,6 +1,7 @@
 /* From cron: remove stale records and stale temporary files, never one that a login refreshed meanwhile; see relay-ctrl-age(8). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>		/* renameat */
 #include <string.h>
 #include <sys/file.h>
@@ -216,7 +217,6 @@ writers_can_lock(int dir)
 static int
 lock_spool(int dir)
 {
-	struct timespec ms = { 0, 1000000 };
 	int tries;
 
 	if (!local_fs(dir) || !writers_can_lock(dir))
@@ -226,7 +226,7 @@ lock_spool(int dir)
 			return 1;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return 0;
-		nanosleep(&ms, NULL);
+		poll(NULL, 0, 1);	/* a millisecond, without nanosleep's code */
 	}
 	return 0;
 }

@@ -313,8 +313,9 @@ detach(void)
 	dfl.sa_handler = SIG_DFL;
 	sigaction(SIGALRM, &dfl, NULL);
 	sigaction(SIGTERM, &dfl, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* by the system call: musl's sigprocmask brings pthread_sigmask */
+	memset(&none, 0, sizeof(none));
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, _NSIG / 8);
 }
 
 /*

@@ -99,16 +99,18 @@ look(struct status *s, const char *name, enum look want, struct lookup *l)
 /*
  * Memory from the kernel, not from malloc: status is the one applet whose
  * memory grows with the spool, and musl's malloc with free and realloc is
- * 8 KiB of code in a binary that every SMTP connection maps.  n bytes at
- * p, moved or made; NULL when there is no more.
+ * 8 KiB of code in a binary that every SMTP connection maps; by the
+ * system calls, as musl's mmap and mremap only add checks that these
+ * sizes never need.  n bytes at p, moved or made; NULL when there is no
+ * more.
  */
 static void *
 pages(void *p, size_t old, size_t n)
 {
 	void *q = p != NULL ?
 	    (void *)syscall(SYS_mremap, p, old, n, MREMAP_MAYMOVE_FLAG) :
-	    mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	    -1, 0);
+	    (void *)syscall(SYS_mmap, NULL, n, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1L, 0L);
 
 	return q == MAP_FAILED ? NULL : q;
 }
@@ -117,7 +119,7 @@ static void
 pages_free(void *p, size_t n)
 {
 	if (p != NULL)
-		munmap(p, n);
+		syscall(SYS_munmap, p, n);
 }
 
 static int

@@ -303,21 +303,21 @@ __wrap_flock(int fd, int op)
 	return fails(W_FLOCK) ? -1 : __real_flock(fd, op);
 }
 
-/* The calls relayctl makes: at most five integer or pointer arguments. */
+/* The calls relayctl makes: at most six integer or pointer arguments (mmap). */
 long
 __wrap_syscall(long n, ...)
 {
-	long x[5];
+	long x[6];
 	va_list ap;
 	int i;
 
 	va_start(ap, n);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		x[i] = va_arg(ap, long);
 	va_end(ap);
 	if (fails(W_SYSCALL))
 		return -1;
-	return __real_syscall(n, x[0], x[1], x[2], x[3], x[4]);
+	return __real_syscall(n, x[0], x[1], x[2], x[3], x[4], x[5]);
 }
 
 /*
