@@ -71,7 +71,7 @@ APPLET_SRCS = $(wildcard applets/*.c)
 UNIT_TESTS = $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 # Fault injection: every test binary may wrap these calls (tests/unit/wrap.h).
 WRAPS = open openat read write close fstat fstatat futimens fchmod renameat time \
-	unlinkat linkat clock_gettime setenv execvp flock \
+	unlinkat linkat clock_gettime setenv execvp execve flock \
 	syscall
 WRAP_FLAGS = $(foreach f,$(WRAPS),-Wl,--wrap=$(f))
 UNIT_CFLAGS = -std=c11 -O1 -g $(WARN) $(DEFS) -Wno-unused-function -I.

@@ -72,7 +72,7 @@ static int
 open_spool(void)
 {
 	char shown[VISIBLE_SIZE];
-	const char *dir = config_get("RELAY_CTRL_DIR");
+	const char *dir = config_get(CF_DIR);
 	int fd;
 
 	if (dir == NULL || *dir == '\0') {
@@ -98,7 +98,7 @@ open_spool(void)
 static int
 open_key(void)
 {
-	const char *path = config_get("RELAY_CTRL_KEYFILE");
+	const char *path = config_get(CF_KEYFILE);
 	int fd;
 
 	if (path == NULL || *path == '\0')
@@ -112,39 +112,42 @@ open_key(void)
 	return move_high(fd);
 }
 
-static void
-pass_down(const char *var, int fd, const char *without)
+/* "NAME=N" for a descriptor: where chdir tells the next program. */
+static size_t
+pass_down(struct export *add, size_t n, enum setting k, int fd, char *buf)
 {
 	char num[16];
 
 	if (fd < 0)
-		return;
+		return n;
 	fmt_snprintf(num, sizeof(num), "%d", fd);
-	if (setenv(var, num, 1) != 0) {
-		warn("cannot set %s: %s; the service runs without %s", var,
-		    strerror(errno), without);
-		close(fd);
-	}
+	add[n].k = k;
+	add[n].entry = export_entry(buf, k, num);
+	return n + 1;
 }
 
 int
 chdir_main(int argc, char **argv)
 {
 	char **next = chain_args(argv);
+	char dir_var[sizeof("RELAY_CTRL_DIR_FD=") + 16];
+	char key_var[sizeof("RELAY_CTRL_KEY_FD=") + 16];
+	struct export add[2];
+	size_t n;
 	int dir, key;
 
 	(void)argc;
 	if (next[0] == NULL)
 		die_usage();
-	unsetenv("RELAY_CTRL_DIR_FD");
-	unsetenv("RELAY_CTRL_KEY_FD");
+	config_unset(CF_DIR_FD);
+	config_unset(CF_KEY_FD);
 	/*
 	 * Both are opened before either is set: with RELAY_CTRL_DIR_FD in
 	 * the environment, config_get reads no config directory (SPEC 3).
 	 */
 	dir = open_spool();
 	key = open_key();
-	pass_down("RELAY_CTRL_DIR_FD", dir, "relay control");
-	pass_down("RELAY_CTRL_KEY_FD", key, "the secret");
-	xexec(next);
+	n = pass_down(add, 0, CF_DIR_FD, dir, dir_var);
+	n = pass_down(add, n, CF_KEY_FD, key, key_var);
+	xexec_with(next, add, n);
 }

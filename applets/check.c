@@ -17,10 +17,12 @@ struct verdict {
 	struct lookup look;	/* look.rec: what is exported */
 };
 
-extern char **environ;
-
-static void
-judge(int dir, const char *addr, struct verdict *v)
+/*
+ * 0, or -1 when dir, taken on trust, turned out to be no directory:
+ * nothing is said then, and the caller opens the spool the careful way.
+ */
+static int
+judge(int dir, const char *addr, struct verdict *v, int trusted)
 {
 	static const char *const why[] = {
 		[REC_ABSENT] = "not found", [REC_FOREIGN] = "unreadable",
@@ -33,6 +35,8 @@ judge(int dir, const char *addr, struct verdict *v)
 	struct lookup *l = &v->look;
 
 	spool_lookup(dir, addr, &f, LOOK_EXEC, l, record_warn, &note);
+	if (trusted && spool_not_dir(l))
+		return -1;
 	v->why = why[l->found];
 	if (f.now == (time_t)-1) {
 		warn("cannot read the clock for the record for %s: %s; "
@@ -42,11 +46,39 @@ judge(int dir, const char *addr, struct verdict *v)
 		warn("cannot read record for %s: %s; continuing without relay",
 		    addr, lookup_why(l));
 	if (l->found != REC_FRESH)
-		return;
+		return 0;
 	v->relay = 1;
 	if (l->oversize)
 		warn("record for %s is larger than %d bytes; relaying without "
 		    "USER and DOMAIN", addr, RECORD_FILE_MAX);
+	return 0;
+}
+
+/*
+ * chdir's descriptor first, on trust: spool_open would look at it with an
+ * fstat, a system call a connection, and the lookup itself tells when it
+ * is no directory.  Then spool_open, which warns about it and tries
+ * RELAY_CTRL_DIR.
+ */
+static void
+look_up(const char *addr, struct verdict *v)
+{
+	char what[256];
+	int dir = spool_trusted_fd();
+
+	if (dir >= 0 && judge(dir, addr, v, 1) == 0) {
+		spool_close(dir);
+		return;
+	}
+	if ((dir = spool_open(what, sizeof(what))) < 0) {
+		warn("cannot open %s for %s: %s; continuing without relay",
+		    what, addr, spool_strerror(errno));
+		spool_close(-1);
+		v->why = "no spool";
+		return;
+	}
+	judge(dir, addr, v, 0);
+	spool_close(dir);
 }
 
 /* Out of check_main's frame: its buffers would cost every connection. */
@@ -61,80 +93,35 @@ log_exports(const char *addr, const char *rc, const struct record *r)
 	    visible(r->domain, shown[2], sizeof(shown[2])));
 }
 
-/*
- * As setenv does: the first entry of that name is replaced, else added.
- * The snapshot knows which entry that is: found by its address.  The
- * name's length is the literal's (PUT), and the value, a few bytes, is
- * copied by a loop: musl's strlen and strcpy, made for long strings, cost
- * more here than the copy.
- */
-static void
-put(char **vars, size_t *n, char *buf, const char *name, size_t len,
-    const char *value)
-{
-	const char *old = config_entry(name);
-	char *p = buf + len;
-	size_t i;
-
-	memcpy(buf, name, len);
-	*p++ = '=';
-	while ((*p++ = *value++) != '\0')
-		;
-	for (i = 0; old != NULL && i < *n; i++)
-		if (vars[i] == old) {
-			vars[i] = buf;
-			return;
-		}
-	vars[(*n)++] = buf;
-}
-
-#define PUT(vars, n, buf, name, value) \
-	put(vars, n, buf, name, sizeof(name) - 1, value)
-
-/*
- * Runs the SMTP daemon with RELAYCLIENT, USER and DOMAIN added to our
- * environment, which is built here, in this frame, rather than by
- * setenv(3): its first call sets up malloc (four system calls, three page
- * faults), more than the rest of check costs (bench/RESULTS.md).
- */
+/* Runs the SMTP daemon with RELAYCLIENT, and USER and DOMAIN if known. */
 static _Noreturn void
-exec_relaying(char **next, const char *rc, const struct record *r,
-    size_t nenv)
+exec_relaying(char **next, const char *rc, const struct record *r)
 {
-	char *vars[nenv + 4];
 	char relayclient[sizeof("RELAYCLIENT=") + strlen(rc)];
 	char user[sizeof("USER=") + RECORD_VALUE_MAX];
 	char domain[sizeof("DOMAIN=") + RECORD_VALUE_MAX];
-	size_t n = nenv;
-
-	memcpy(vars, environ, nenv * sizeof(*vars));
-	PUT(vars, &n, relayclient, "RELAYCLIENT", rc);
-	if (r->user[0])
-		PUT(vars, &n, user, "USER", r->user);
-	if (r->domain[0])
-		PUT(vars, &n, domain, "DOMAIN", r->domain);
-	vars[n] = NULL;
-	environ = vars;
-	xexec(next);
-}
-
-static size_t
-env_count(void)
-{
+	struct export add[3];
 	size_t n = 0;
 
-	while (environ[n] != NULL)
-		n++;
-	return n;
+	add[n].k = CF_RELAYCLIENT;
+	add[n++].entry = export_entry(relayclient, CF_RELAYCLIENT, rc);
+	if (r->user[0]) {
+		add[n].k = CF_USER;
+		add[n++].entry = export_entry(user, CF_USER, r->user);
+	}
+	if (r->domain[0]) {
+		add[n].k = CF_DOMAIN;
+		add[n++].entry = export_entry(domain, CF_DOMAIN, r->domain);
+	}
+	xexec_with(next, add, n);
 }
 
 /* Every failure here is a warning: inbound mail is never refused. */
 static void
 check(struct verdict *v, char addr[ADDR_NAME_SIZE])
 {
-	char what[256], shown[VISIBLE_SIZE];
+	char shown[VISIBLE_SIZE];
 	const char *text, *var = "TCPREMOTEIP", *bad;
-	int dir;
 
 	text = addr_from_env(&var);
 	if ((bad = addr_canon(text, addr)) != NULL) {
@@ -142,16 +129,9 @@ check(struct verdict *v, char addr[ADDR_NAME_SIZE])
 		warn("client address %s=%s is not usable: %s; continuing "
 		    "without relay", var, shown, bad);
 		spool_close(spool_env_fd());
-	} else if ((dir = spool_open(what, sizeof(what))) < 0) {
-		warn("cannot open %s for %s: %s; continuing without relay",
-		    what, addr, spool_strerror(errno));
-		spool_close(-1);
-		v->why = "no spool";
-	} else {
-		judge(dir, addr, v);
-		spool_close(dir);
-	}
-	if (config_get("RELAY_CTRL_LOG_IPS") != NULL)
+	} else
+		look_up(addr, v);
+	if (config_get(CF_LOG_IPS) != NULL)
 		info("%s: %s; relaying %s", bad ? shown : addr, v->why,
 		    v->relay ? "allowed" : "not allowed");
 }
@@ -169,18 +149,18 @@ check_main(int argc, char **argv)
 	v.relay = 0;
 	v.why = "bad address";
 	config_snapshot();
-	if (config_env("RELAYCLIENT") != NULL) {
+	if (config_env(CF_RELAYCLIENT) != NULL) {
 		spool_close(spool_env_fd());
-		if (config_get("RELAY_CTRL_LOG_IPS") != NULL)
+		if (config_get(CF_LOG_IPS) != NULL)
 			info("RELAYCLIENT is already set; nothing changed");
 		xexec(next);
 	}
 	check(&v, addr);
 	if (!v.relay)
 		xexec(next);
-	if ((rc = config_get("RELAY_CTRL_RELAYCLIENT")) == NULL)
+	if ((rc = config_get(CF_RC_RELAYCLIENT)) == NULL)
 		rc = "";
-	if (config_get("RELAY_CTRL_LOG_ENV") != NULL)
+	if (config_get(CF_LOG_ENV) != NULL)
 		log_exports(addr, rc, &v.look.rec);
-	exec_relaying(next, rc, &v.look.rec, env_count());
+	exec_relaying(next, rc, &v.look.rec);
 }

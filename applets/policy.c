@@ -315,7 +315,7 @@ policy_serve(struct policy *p, int in, int out)
 static void
 quiet_messages(void)
 {
-	const char *v = config_get("RELAY_CTRL_LOG");
+	const char *v = config_get(CF_LOG);
 
 	msg_force_sink(v != NULL && strcmp(v, "none") == 0 ? SINK_NONE :
 	    SINK_SYSLOG);
@@ -328,7 +328,7 @@ policy_init(struct policy *p)
 	p->dir = -1;
 	p->dir_warned = 0;
 	spool_freshness(&p->expiry, &p->skew);
-	p->log_ips = config_get("RELAY_CTRL_LOG_IPS") != NULL;
+	p->log_ips = config_get(CF_LOG_IPS) != NULL;
 	spool_dir(p);
 }
 

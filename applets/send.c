@@ -364,7 +364,7 @@ spawn(struct job *j)
 
 /* A number from min to max, or a warning and def: a typo never stops a login. */
 static long
-config_count(const char *name, long def, long min, long max, const char *unit)
+config_count(enum setting name, long def, long min, long max, const char *unit)
 {
 	char shown[VISIBLE_SIZE];
 	const char *s = config_get(name);
@@ -374,7 +374,7 @@ config_count(const char *name, long def, long min, long max, const char *unit)
 		return def;
 	if (parse_number(s, &v) != 0 || v < min || v > max) {
 		warn("%s=%s is not a number of %s from %ld to %ld; using %ld",
-		    name, visible(s, shown, sizeof(shown)), unit, min, max,
+		    config_name(name), visible(s, shown, sizeof(shown)), unit, min, max,
 		    def);
 		return def;
 	}
@@ -390,15 +390,15 @@ config_count(const char *name, long def, long min, long max, const char *unit)
 static int
 load_key(struct key *k, const char *addr)
 {
-	const char *path = config_get("RELAY_CTRL_KEYFILE"), *why;
+	const char *path = config_get(CF_KEYFILE), *why;
 	char shown[VISIBLE_SIZE];
 	int fd, own = 0;
 
 	k->len = 0;
-	if ((fd = key_env_fd()) < 0 && getenv("RELAY_CTRL_KEY_FD") != NULL)
+	if ((fd = key_env_fd()) < 0 && config_env(CF_KEY_FD) != NULL)
 		warn("RELAY_CTRL_KEY_FD=%s is not an open regular file; "
-		    "trying RELAY_CTRL_KEYFILE", visible(getenv(
-		    "RELAY_CTRL_KEY_FD"), shown, sizeof(shown)));
+		    "trying RELAY_CTRL_KEYFILE", visible(config_env(CF_KEY_FD),
+		    shown, sizeof(shown)));
 	if (fd < 0 && path != NULL && *path != '\0') {
 		if ((fd = key_open(path)) < 0) {
 			warn("cannot open the secret %.200s "
@@ -435,7 +435,7 @@ prepare(struct job *j)
 		    "told", var, visible(text, shown, sizeof(shown)), why);
 		return 0;
 	}
-	j->remotes = config_get("RELAY_CTRL_REMOTES");
+	j->remotes = config_get(CF_REMOTES);
 	if (j->remotes == NULL || *j->remotes == '\0') {
 		warn("RELAY_CTRL_REMOTES is not set; no SMTP host is told of "
 		    "the login of %s", j->addr);
@@ -456,9 +456,9 @@ prepare(struct job *j)
 	}
 	login_values(&j->rec, j->addr);
 	j->port = config_port();
-	j->tries = config_count("RELAY_CTRL_TRIES", TRIES_DEFAULT, 1, 1000,
+	j->tries = config_count(CF_TRIES, TRIES_DEFAULT, 1, 1000,
 	    "tries");
-	j->timeout = config_count("RELAY_CTRL_TIMEOUT", TIMEOUT_DEFAULT, 1,
+	j->timeout = config_count(CF_TIMEOUT, TIMEOUT_DEFAULT, 1,
 	    3600, "seconds");
 	return 1;
 }

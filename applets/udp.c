@@ -505,7 +505,7 @@ static void
 open_listeners(struct udp *u)
 {
 	char item[PEER_TEXT_MAX], shown[VISIBLE_SIZE], where[PEER_SHOW_SIZE];
-	const char *list = config_get("RELAY_CTRL_LISTEN"), *why;
+	const char *list = config_get(CF_LISTEN), *why;
 	unsigned short port = config_port();
 	int all = list == NULL || *list == '\0';
 	struct peer p;
@@ -535,7 +535,7 @@ open_listeners(struct udp *u)
 static void
 load_key(struct udp *u)
 {
-	const char *path = config_get("RELAY_CTRL_KEYFILE"), *why;
+	const char *path = config_get(CF_KEYFILE), *why;
 	int fd = key_env_fd(), own = 0;
 
 	if (fd < 0 && path != NULL && *path != '\0') {
@@ -560,7 +560,7 @@ static void
 load_legacy(struct udp *u)
 {
 	char item[PEER_TEXT_MAX], shown[VISIBLE_SIZE];
-	const char *list = config_get("RELAY_CTRL_LEGACY_FROM"), *why;
+	const char *list = config_get(CF_LEGACY_FROM), *why;
 
 	if (list == NULL)
 		return;

@@ -151,24 +151,27 @@ addr_canon(const char *text, char name[ADDR_NAME_SIZE])
 }
 
 /*
- * The variable a PROTO of len bytes names: the literal of config's
- * snapshot where there is one, which config_env finds by its address
- * rather than by comparing names; else built in key.
+ * The value of the variable a PROTO of len bytes names, and in *var its
+ * name: ucspi's three by their setting, any other built in key.
  */
 static const char *
-proto_var(const char *proto, size_t len, char key[32])
+proto_value(const char *proto, size_t len, char key[32], const char **var)
 {
-	static const char *const known[] = {
-		"TCPREMOTEIP", "TCP6REMOTEIP", "SSLREMOTEIP"
-	};
+	static const enum setting known[] = { CF_TCP, CF_TCP6, CF_SSL };
+	const char *name;
 	size_t k;
 
-	for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
-		if (memcmp(known[k], proto, len) == 0 && known[k][len] == 'R')
-			return known[k];
+	for (k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
+		name = config_name(known[k]);
+		if (memcmp(name, proto, len) == 0 && name[len] == 'R') {
+			*var = name;
+			return config_env(known[k]);
+		}
+	}
 	memcpy(key, proto, len);
 	memcpy(key + len, "REMOTEIP", sizeof("REMOTEIP"));
-	return key;
+	*var = key;
+	return getenv(key);
 }
 
 /*
@@ -184,27 +187,25 @@ addr_from_env(const char **var)
 	const char *proto, *name, *v;
 	size_t i;
 
-	proto = config_env("PROTO");
+	proto = config_env(CF_PROTO);
 	if (proto != NULL && strlen(proto) <= 8 && *proto != '\0') {
 		for (i = 0; proto[i]; i++)
 			if (!((proto[i] >= 'A' && proto[i] <= 'Z') ||
 			    (proto[i] >= '0' && proto[i] <= '9')))
 				break;
-		if (proto[i] == '\0') {
-			name = proto_var(proto, i, key);
-			if ((v = config_env(name)) != NULL) {
-				if (var)
-					*var = name;
-				return v;
-			}
+		if (proto[i] == '\0' &&
+		    (v = proto_value(proto, i, key, &name)) != NULL) {
+			if (var)
+				*var = name;
+			return v;
 		}
 	}
-	if ((v = config_env("TCPREMOTEIP")) != NULL) {
+	if ((v = config_env(CF_TCP)) != NULL) {
 		if (var)
 			*var = "TCPREMOTEIP";
 		return v;
 	}
-	if ((v = config_env("IP")) != NULL) {
+	if ((v = config_env(CF_IP)) != NULL) {
 		if (var)
 			*var = "IP";
 		return v;

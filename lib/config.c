@@ -2,53 +2,84 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
 
-#define CACHE_SLOTS 12
 #define PREFIX "RELAY_CTRL_"
 #define PREFIX_LEN (sizeof(PREFIX) - 1)
 
+/* Each setting's name; entry_slot knows which share their start. */
+#define N(name) { name, sizeof(name) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} names[CF_SETTINGS] = {
+	[CF_RELAYCLIENT] = N("RELAYCLIENT"),
+	[CF_PROTO] = N("PROTO"),
+	[CF_TCP] = N("TCPREMOTEIP"),
+	[CF_TCP6] = N("TCP6REMOTEIP"),
+	[CF_SSL] = N("SSLREMOTEIP"),
+	[CF_IP] = N("IP"),
+	[CF_USER] = N("USER"),
+	[CF_DOMAIN] = N("DOMAIN"),
+	[CF_DIR_FD] = N("RELAY_CTRL_DIR_FD"),
+	[CF_DIR] = N("RELAY_CTRL_DIR"),
+	[CF_EXPIRY] = N("RELAY_CTRL_EXPIRY"),
+	[CF_CLOCK_SKEW] = N("RELAY_CTRL_CLOCK_SKEW"),
+	[CF_CONFIG] = N("RELAY_CTRL_CONFIG"),
+	[CF_LOG_IPS] = N("RELAY_CTRL_LOG_IPS"),
+	[CF_LOG_ENV] = N("RELAY_CTRL_LOG_ENV"),
+	[CF_LOG] = N("RELAY_CTRL_LOG"),
+	[CF_LISTEN] = N("RELAY_CTRL_LISTEN"),
+	[CF_LEGACY_FROM] = N("RELAY_CTRL_LEGACY_FROM"),
+	[CF_RC_RELAYCLIENT] = N("RELAY_CTRL_RELAYCLIENT"),
+	[CF_REMOTES] = N("RELAY_CTRL_REMOTES"),
+	[CF_KEY_FD] = N("RELAY_CTRL_KEY_FD"),
+	[CF_KEYFILE] = N("RELAY_CTRL_KEYFILE"),
+	[CF_PORT] = N("RELAY_CTRL_PORT"),
+	[CF_TIMEOUT] = N("RELAY_CTRL_TIMEOUT"),
+	[CF_TRIES] = N("RELAY_CTRL_TRIES"),
+};
+#undef N
+
 /*
- * check's names (and the secret's descriptor, which check closes), found
- * in one pass over the environment (config_snapshot) instead of a getenv
- * each: musl's getenv compares every RELAY_CTRL_ name eleven bytes deep
- * with each of the RELAY_CTRL_ variables envdir set, and that was most of
- * what check executed.  Then the client's address, and what check
- * replaces.  In the order check looks them up, which find_slot scans;
- * names that entry_slot tells apart only after their common start (DIR
- * and DIR_FD, CLOCK_SKEW and CONFIG, the LOG names) are neighbours.
+ * Every name above, found in one pass over the environment
+ * (config_snapshot) instead of a getenv each: musl's getenv compares every
+ * RELAY_CTRL_ name eleven bytes deep with each of the RELAY_CTRL_
+ * variables envdir set, and that was most of what check executed.
  */
-enum {
-	S_RELAYCLIENT, S_PROTO, S_TCP, S_DIR_FD, S_DIR, S_EXPIRY,
-	S_CLOCK_SKEW, S_CONFIG, S_LOG_IPS, S_LOG_ENV, S_LOG, S_RC_RELAYCLIENT,
-	S_USER, S_DOMAIN, S_KEY_FD, S_TCP6, S_SSL, S_IP, SNAP_SLOTS
-};
-static const char *const snap_names[SNAP_SLOTS] = {
-	"RELAYCLIENT", "PROTO", "TCPREMOTEIP", "RELAY_CTRL_DIR_FD",
-	"RELAY_CTRL_DIR", "RELAY_CTRL_EXPIRY", "RELAY_CTRL_CLOCK_SKEW",
-	"RELAY_CTRL_CONFIG", "RELAY_CTRL_LOG_IPS", "RELAY_CTRL_LOG_ENV",
-	"RELAY_CTRL_LOG", "RELAY_CTRL_RELAYCLIENT", "USER", "DOMAIN",
-	"RELAY_CTRL_KEY_FD", "TCP6REMOTEIP", "SSLREMOTEIP", "IP",
-};
-static const char *snap[SNAP_SLOTS];
-static const char *snap_entry[SNAP_SLOTS];	/* "NAME=value": no strlen */
-static unsigned snap_dup;	/* slots whose name is set twice */
+static const char *snap[CF_SETTINGS];
+static const char *snap_entry[CF_SETTINGS];	/* "NAME=value": no strlen */
+static unsigned long snap_dup;	/* names set twice, a bit each */
 static int snapped, snap_dir_read;
 
 extern char **environ;
 
-/* One value per name is read at most once a process: check runs per connection. */
-static struct {
-	const char *name;
-	char *value;		/* NULL: not set */
-} cache[CACHE_SLOTS];
-static int ncache;
+/*
+ * What the config directory holds, each name read at most once a process:
+ * check runs per connection.  The values live in pool, one after another,
+ * so that no malloc (and none of its system calls) is needed.
+ */
+static const char *file_value[CF_SETTINGS];
+static unsigned long file_read;	/* a bit each */
+static char pool[CF_SETTINGS * (CONFIG_VALUE_MAX + 1)];
+static size_t pool_used;
 static int confdir = -2;	/* -2: not opened yet, -1: none */
+
+const char *
+config_name(enum setting k)
+{
+	return names[k].name;
+}
+
+size_t
+config_name_len(enum setting k)
+{
+	return names[k].len;
+}
 
 /*
  * Forgets what was read.  Only the unit tests call it, and they must: they
@@ -58,11 +89,8 @@ static int confdir = -2;	/* -2: not opened yet, -1: none */
 void
 config_reset(void)
 {
-	int i;
-
-	for (i = 0; i < ncache; i++)
-		free(cache[i].value);
-	ncache = 0;
+	file_read = 0;
+	pool_used = 0;
 	if (confdir >= 0)
 		close(confdir);
 	confdir = -2;
@@ -70,7 +98,7 @@ config_reset(void)
 }
 
 /* The value in entry if it is "name=value", else NULL; stops at its end. */
-static const char *
+static inline __attribute__((always_inline)) const char *
 value_of(const char *entry, const char *name)
 {
 	while (*name != '\0' && *entry == *name) {
@@ -80,7 +108,7 @@ value_of(const char *entry, const char *name)
 	return *name == '\0' && *entry == '=' ? entry + 1 : NULL;
 }
 
-/* Slots first to last, whose names share entry's first `from` bytes. */
+/* Settings first to last, whose names share entry's first `from` bytes. */
 static int
 match(const char *entry, size_t from, int first, int last,
     const char **value)
@@ -88,7 +116,7 @@ match(const char *entry, size_t from, int first, int last,
 	int k;
 
 	for (k = first; k <= last; k++)
-		if ((*value = value_of(entry + from, snap_names[k] + from)))
+		if ((*value = value_of(entry + from, names[k].name + from)))
 			return k;
 	return -1;
 }
@@ -107,73 +135,74 @@ relay_ctrl_prefixed(const char *e)
 	    e[9] == 'L' && e[10] == '_';
 }
 
-/* The slot of an environment entry, or -1: a few bytes compared for most. */
+/* The setting of a RELAY_CTRL_ entry, or -1: by the letter after the prefix. */
+static int
+relay_ctrl_slot(const char *e, const char **value)
+{
+	int first, last;
+
+	switch (e[PREFIX_LEN]) {
+	case 'C':
+		first = CF_CLOCK_SKEW, last = CF_CONFIG;
+		break;
+	case 'D':
+		first = CF_DIR_FD, last = CF_DIR;
+		break;
+	case 'E':
+		first = last = CF_EXPIRY;
+		break;
+	case 'K':
+		first = CF_KEY_FD, last = CF_KEYFILE;
+		break;
+	case 'L':
+		first = CF_LOG_IPS, last = CF_LEGACY_FROM;
+		break;
+	case 'P':
+		first = last = CF_PORT;
+		break;
+	case 'R':
+		first = CF_RC_RELAYCLIENT, last = CF_REMOTES;
+		break;
+	case 'T':
+		first = CF_TIMEOUT, last = CF_TRIES;
+		break;
+	default:
+		return -1;
+	}
+	return match(e, PREFIX_LEN, first, last, value);
+}
+
+/* The setting of an environment entry, or -1: a few bytes compared for most. */
 static int
 entry_slot(const char *e, const char **value)
 {
 	switch (e[0]) {
 	case 'P':
-		return match(e, 0, S_PROTO, S_PROTO, value);
+		return match(e, 0, CF_PROTO, CF_PROTO, value);
 	case 'T':		/* tcpserver sets five more TCP names */
 		if (e[1] != 'C' || e[2] != 'P')
 			return -1;
 		if (e[3] == 'R')
-			return match(e, 3, S_TCP, S_TCP, value);
-		return e[3] == '6' ? match(e, 3, S_TCP6, S_TCP6, value) : -1;
+			return match(e, 3, CF_TCP, CF_TCP, value);
+		return e[3] == '6' ? match(e, 3, CF_TCP6, CF_TCP6, value) : -1;
 	case 'S':
-		return match(e, 0, S_SSL, S_SSL, value);
+		return match(e, 0, CF_SSL, CF_SSL, value);
 	case 'I':
-		return match(e, 0, S_IP, S_IP, value);
+		return match(e, 0, CF_IP, CF_IP, value);
 	case 'U':
-		return match(e, 0, S_USER, S_USER, value);
+		return match(e, 0, CF_USER, CF_USER, value);
 	case 'D':
-		return match(e, 0, S_DOMAIN, S_DOMAIN, value);
+		return match(e, 0, CF_DOMAIN, CF_DOMAIN, value);
 	case 'R':
-		break;
-	default:
-		return -1;
-	}
-	if (!relay_ctrl_prefixed(e))
-		return match(e, 0, S_RELAYCLIENT, S_RELAYCLIENT, value);
-	switch (e[PREFIX_LEN]) {
-	case 'C':
-		return match(e, PREFIX_LEN, S_CLOCK_SKEW, S_CONFIG, value);
-	case 'D':
-		return match(e, PREFIX_LEN, S_DIR_FD, S_DIR, value);
-	case 'E':
-		return match(e, PREFIX_LEN, S_EXPIRY, S_EXPIRY, value);
-	case 'K':
-		return match(e, PREFIX_LEN, S_KEY_FD, S_KEY_FD, value);
-	case 'L':
-		return match(e, PREFIX_LEN, S_LOG_IPS, S_LOG, value);
-	case 'R':
-		return match(e, PREFIX_LEN, S_RC_RELAYCLIENT, S_RC_RELAYCLIENT,
-		    value);
+		if (relay_ctrl_prefixed(e))
+			return relay_ctrl_slot(e, value);
+		return match(e, 0, CF_RELAYCLIENT, CF_RELAYCLIENT, value);
 	}
 	return -1;
 }
 
 /*
- * Callers pass the names above as literals, which the linker merges: their
- * address finds the slot, in a scan as short as a switch on their letters
- * and a fifth of its size; any other string is compared.
- */
-static int
-find_slot(const char *name)
-{
-	int k;
-
-	for (k = 0; k < SNAP_SLOTS; k++)
-		if (snap_names[k] == name)
-			return k;
-	for (k = 0; k < SNAP_SLOTS; k++)
-		if (strcmp(snap_names[k], name) == 0)
-			return k;
-	return -1;
-}
-
-/*
- * Reads the environment once for every name above; until config_reset,
+ * Reads the environment once for every setting; until config_reset,
  * config_env and config_get answer from what it found, so that a process
  * that changes its environment afterwards (or a unit test) must call
  * config_reset first.  Like getenv, the first of two equal names wins.
@@ -192,66 +221,82 @@ config_snapshot(void)
 		if ((k = entry_slot(*e, &v)) < 0)
 			continue;
 		if (snap[k] != NULL)
-			snap_dup |= 1U << k;
+			snap_dup |= 1UL << k;
 		else {
 			snap[k] = v;
 			snap_entry[k] = *e;
 		}
 	}
 	snapped = 1;
-	snap_dir_read = snap[S_DIR] == NULL && snap[S_DIR_FD] == NULL;
+	snap_dir_read = snap[CF_DIR] == NULL && snap[CF_DIR_FD] == NULL;
 }
 
-/* The environment only: the snapshot if one was taken, else getenv. */
-const char *
-config_env(const char *name)
+/* The entry of environ that sets name, or NULL; as getenv, the first. */
+static char **
+find_entry(const char *name)
 {
-	int k;
+	char **e;
 
-	if (!snapped || (k = find_slot(name)) < 0)
-		return getenv(name);
-	return snap[k];
+	for (e = environ; *e != NULL; e++)
+		if (value_of(*e, name) != NULL)
+			return e;
+	return NULL;
+}
+
+/* The environment only: the snapshot if one was taken. */
+const char *
+config_env(enum setting k)
+{
+	char **e;
+
+	if (snapped)
+		return snap[k];
+	e = find_entry(names[k].name);
+	return e != NULL ? value_of(*e, names[k].name) : NULL;
 }
 
 /* The whole "NAME=value" entry of the environment, or NULL. */
 const char *
-config_entry(const char *name)
+config_entry(enum setting k)
 {
-	const char *v;
-	int k;
+	char **e;
 
-	if (snapped && (k = find_slot(name)) >= 0)
+	if (snapped)
 		return snap_entry[k];
-	v = getenv(name);
-	return v != NULL ? v - strlen(name) - 1 : NULL;
+	e = find_entry(names[k].name);
+	return e != NULL ? *e : NULL;
+}
+
+/* Takes the entry at e out of environ, keeping the order of the rest. */
+static void
+take_out(char **e)
+{
+	for (; *e != NULL; e++)
+		e[0] = e[1];
 }
 
 /*
- * unsetenv(3) for a name of the snapshot, without comparing it with every
- * variable: the entry is found by its address.  Only before an exec: a
- * string that setenv allocated is not freed.
+ * unsetenv(3) without its malloc and free (musl links its whole allocator
+ * for them): every entry of that name goes.  With a snapshot the first is
+ * found by its address, without comparing names.  Only before an exec or
+ * a config_reset: the snapshot then forgets the name.
  */
 void
-config_unset(const char *name)
+config_unset(enum setting k)
 {
-	const char *entry;
 	char **e;
-	int k;
 
-	if (!snapped || (k = find_slot(name)) < 0) {
-		unsetenv(name);
-		return;
+	if (snapped && snap_entry[k] != NULL) {
+		for (e = environ; *e != NULL && *e != snap_entry[k]; e++)
+			;
+		if (*e != NULL)
+			take_out(e);
 	}
-	if (snap[k] == NULL)
-		return;
-	entry = snap_entry[k];
-	for (e = environ; *e != NULL && *e != entry; e++)
-		;
-	for (; *e != NULL; e++)
-		e[0] = e[1];
-	snap[k] = snap_entry[k] = NULL;
-	if (snap_dup & 1U << k)		/* a second entry of that name */
-		unsetenv(name);
+	if (!snapped || snap_dup & 1UL << k)
+		while ((e = find_entry(names[k].name)) != NULL)
+			take_out(e);
+	if (snapped)
+		snap[k] = snap_entry[k] = NULL;
 }
 
 /*
@@ -264,8 +309,7 @@ dir_is_read(void)
 {
 	if (snapped)
 		return snap_dir_read;
-	return getenv("RELAY_CTRL_DIR") == NULL &&
-	    getenv("RELAY_CTRL_DIR_FD") == NULL;
+	return config_env(CF_DIR) == NULL && config_env(CF_DIR_FD) == NULL;
 }
 
 static int
@@ -275,11 +319,7 @@ open_confdir(void)
 
 	if (confdir != -2)
 		return confdir;
-	if (!dir_is_read()) {
-		confdir = -1;
-		return confdir;
-	}
-	dir = config_env("RELAY_CTRL_CONFIG");
+	dir = config_env(CF_CONFIG);
 	if (dir == NULL || *dir == '\0')
 		dir = CONFIG_DIR_DEFAULT;
 	/* openat: musl's open() adds an fcntl for O_CLOEXEC on old kernels */
@@ -290,16 +330,15 @@ open_confdir(void)
 /*
  * envdir(8)'s rules, in its order: the first line, its trailing spaces and
  * tabs cut, then each NUL in it turned into a newline; an empty file
- * unsets (a file holding only a newline sets the empty value).  A file that is not regular (a FIFO, a directory)
- * is ignored rather than read, so that a mistake there cannot hang mail.
- * Not inlined into read_value: its 4 KiB buffer would then sit in the
- * frame of every lookup, most of which find no file, and a frame that deep
- * costs check a stack page fault per connection.
+ * unsets (a file holding only a newline sets the empty value).  A file
+ * that is not regular (a FIFO, a directory) is ignored rather than read,
+ * so that a mistake there cannot hang mail.  The value is read into pool
+ * and stays there.
  */
-static __attribute__((noinline)) char *
+static const char *
 first_line(int fd)
 {
-	char buf[CONFIG_VALUE_MAX + 1];
+	char *buf = pool + pool_used;
 	struct stat st;
 	ssize_t n;
 	size_t len;
@@ -322,10 +361,11 @@ first_line(int fd)
 	buf[len] = '\0';
 	for (p = buf; (p = memchr(p, '\0', len - (size_t)(p - buf))) != NULL;)
 		*p++ = '\n';
-	return strdup(buf);
+	pool_used += len + 1;
+	return buf;
 }
 
-static char *
+static const char *
 read_value(int dir, const char *name)
 {
 	int fd;
@@ -335,25 +375,20 @@ read_value(int dir, const char *name)
 }
 
 const char *
-config_get(const char *name)
+config_get(enum setting k)
 {
 	const char *v;
-	int i, dir;
+	int dir;
 
-	v = config_env(name);
+	v = config_env(k);
 	if (v != NULL || !dir_is_read())
 		return v;
-	for (i = 0; i < ncache; i++)
-		if (strcmp(cache[i].name, name) == 0)
-			return cache[i].value;
-	dir = open_confdir();
-	v = dir >= 0 ? read_value(dir, name) : NULL;
-	if (ncache < CACHE_SLOTS) {
-		cache[ncache].name = name;
-		cache[ncache].value = (char *)v;
-		ncache++;
+	if (!(file_read & 1UL << k)) {
+		dir = open_confdir();
+		file_value[k] = dir >= 0 ? read_value(dir, names[k].name) : NULL;
+		file_read |= 1UL << k;
 	}
-	return v;
+	return file_value[k];
 }
 
 /*

@@ -34,7 +34,7 @@ key_fd_of(const char *s)
 int
 key_env_fd(void)
 {
-	return key_fd_of(config_env("RELAY_CTRL_KEY_FD"));
+	return key_fd_of(config_env(CF_KEY_FD));
 }
 
 /*
@@ -96,11 +96,11 @@ key_close(void)
 {
 	int fd;
 
-	if (config_env("RELAY_CTRL_KEY_FD") == NULL)
+	if (config_env(CF_KEY_FD) == NULL)
 		return;
 	if ((fd = key_env_fd()) >= 0)
 		close(fd);
-	config_unset("RELAY_CTRL_KEY_FD");
+	config_unset(CF_KEY_FD);
 }
 
 void

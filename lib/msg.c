@@ -45,7 +45,7 @@ msg_sink(void)
 
 	if (sink != SINK_AUTO)
 		return sink;
-	v = config_get("RELAY_CTRL_LOG");
+	v = config_get(CF_LOG);
 	if (v && strcmp(v, "stderr") == 0)
 		sink = SINK_STDERR;
 	else if (v && strcmp(v, "syslog") == 0)

@@ -14,7 +14,7 @@ unsigned short
 config_port(void)
 {
 	char shown[VISIBLE_SIZE];
-	const char *s = config_get("RELAY_CTRL_PORT");
+	const char *s = config_get(CF_PORT);
 	long v;
 
 	if (s == NULL)

@@ -42,7 +42,28 @@ dir_fd(const char *s)
 int
 spool_env_fd(void)
 {
-	return dir_fd(config_env("RELAY_CTRL_DIR_FD"));
+	return dir_fd(config_env(CF_DIR_FD));
+}
+
+/*
+ * check's way in: RELAY_CTRL_DIR_FD's number, not looked at (an fstat, a
+ * system call a connection), or -1.  The caller's lookup tells when it
+ * names no directory (spool_not_dir), and then asks spool_open.
+ */
+int
+spool_trusted_fd(void)
+{
+	long fd;
+
+	return parse_number(config_env(CF_DIR_FD), &fd) == 0 ? (int)fd : -1;
+}
+
+/* Did a lookup in spool_trusted_fd's descriptor find it is no directory? */
+int
+spool_not_dir(const struct lookup *l)
+{
+	return l->found == REC_UNREADABLE && (l->err == EBADF ||
+	    l->err == ENOTDIR);
 }
 
 /*
@@ -60,14 +81,14 @@ spool_open(char *what, size_t whatsize)
 	const char *s, *dir;
 	int fd, e;
 
-	s = config_env("RELAY_CTRL_DIR_FD");
+	s = config_env(CF_DIR_FD);
 	if (s != NULL) {
 		if ((fd = dir_fd(s)) >= 0)	/* one getenv is enough */
 			return fd;
 		warn("RELAY_CTRL_DIR_FD=%s is not an open directory; trying "
 		    "RELAY_CTRL_DIR", visible(s, shown, sizeof(shown)));
 	}
-	dir = config_get("RELAY_CTRL_DIR");
+	dir = config_get(CF_DIR);
 	if (dir == NULL || *dir == '\0') {
 		spool_what(what, whatsize);
 		errno = 0;
@@ -90,9 +111,9 @@ void
 spool_what(char *what, size_t size)
 {
 	char shown[VISIBLE_SIZE];
-	const char *s = config_env("RELAY_CTRL_DIR_FD"), *dir;
+	const char *s = config_env(CF_DIR_FD), *dir;
 
-	dir = config_get("RELAY_CTRL_DIR");
+	dir = config_get(CF_DIR);
 	if (s != NULL && dir_fd(s) >= 0)	/* digits only: no escaping */
 		fmt_snprintf(what, size, "RELAY_CTRL_DIR_FD=%s", s);
 	else if (dir == NULL || *dir == '\0')
@@ -113,12 +134,12 @@ spool_open_admin(const char **path, const char *next)
 {
 	static char name[VISIBLE_SIZE];
 	char shown[VISIBLE_SIZE];
-	const char *conf, *dir = config_get("RELAY_CTRL_DIR");
+	const char *conf, *dir = config_get(CF_DIR);
 	int fd;
 
 	*path = visible(dir, name, sizeof(name));
 	if (dir == NULL || *dir == '\0') {
-		conf = getenv("RELAY_CTRL_CONFIG");
+		conf = config_env(CF_CONFIG);
 		fatal("RELAY_CTRL_DIR is set neither in the environment nor in "
 		    "the config directory %s (RELAY_CTRL_CONFIG); %s",
 		    visible(conf != NULL && *conf != '\0' ? conf :
@@ -140,7 +161,7 @@ spool_fresh(time_t mtime, time_t now, long expiry, long skew)
 
 /* A malformed value never stops mail: a warning, and the default. */
 static long
-seconds(const char *name, long def, long min)
+seconds(enum setting name, long def, long min)
 {
 	char shown[VISIBLE_SIZE];
 	const char *s = config_get(name);
@@ -149,7 +170,8 @@ seconds(const char *name, long def, long min)
 	if (s == NULL)
 		return def;
 	if (parse_number(s, &v) != 0 || v < min) {
-		warn("%s=%s is not a %snumber of seconds; using %ld", name,
+		warn("%s=%s is not a %snumber of seconds; using %ld",
+		    config_name(name),
 		    visible(s, shown, sizeof(shown)), min > 0 ? "positive " : "",
 		    def);
 		return def;
@@ -161,8 +183,8 @@ seconds(const char *name, long def, long min)
 void
 spool_freshness(long *expiry, long *skew)
 {
-	*expiry = seconds("RELAY_CTRL_EXPIRY", EXPIRY_DEFAULT, 1);
-	*skew = seconds("RELAY_CTRL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT, 0);
+	*expiry = seconds(CF_EXPIRY, EXPIRY_DEFAULT, 1);
+	*skew = seconds(CF_CLOCK_SKEW, CLOCK_SKEW_DEFAULT, 0);
 }
 
 static int
@@ -797,12 +819,12 @@ drop_descriptors(int dir, int keep_key)
 
 	if (dir >= 0)
 		close(dir);
-	config_unset("RELAY_CTRL_DIR_FD");
-	if (keep_key || (v = config_env("RELAY_CTRL_KEY_FD")) == NULL)
+	config_unset(CF_DIR_FD);
+	if (keep_key || (v = config_env(CF_KEY_FD)) == NULL)
 		return;
 	if ((fd = key_fd_of(v)) >= 0)
 		close(fd);
-	config_unset("RELAY_CTRL_KEY_FD");
+	config_unset(CF_KEY_FD);
 }
 
 void

@@ -456,6 +456,28 @@ t "check: through the descriptor, closed and dropped before the exec"
 run "${A4[@]}" RELAY_CTRL_DIR="$SPOOL" -- "$B/relay-ctrl-chdir" env -u RELAY_CTRL_DIR "$B/relay-ctrl-check" "$RECORDER" "$REC"
 expect test -n "$(grep -x 'env=USER=v4' "$REC")" -a -z "$(grep RELAY_CTRL_DIR_FD "$REC")" -a -z "$(grep -E '^fd=1023' "$REC")"
 
+# check takes RELAY_CTRL_DIR_FD on trust (no fstat before the lookup);
+# when it names no directory, the lookup says so, and check warns, leaves
+# that descriptor alone and finds the record through RELAY_CTRL_DIR.
+t "check: RELAY_CTRL_DIR_FD on a file: warning, left open, RELAY_CTRL_DIR used"
+run "${DIRV[@]}" "${A4[@]}" RELAY_CTRL_DIR_FD=3 -- "$B/relay-ctrl-check" "$RECORDER" "$REC" 3<"$ROOT/noexec"
+expect test -n "$(grep -x 'env=USER=v4' "$REC")" -a -n "$(grep 'fd=3 file' "$REC")" -a -n "$(grep -E "${MSG_RE}RELAY_CTRL_DIR_FD=3 is not an open directory; trying RELAY_CTRL_DIR" "$ERR")"
+t "check: RELAY_CTRL_DIR_FD=0 (stdin, the SMTP client) is not closed"
+run "${DIRV[@]}" "${A4[@]}" RELAY_CTRL_DIR_FD=0 -- "$B/relay-ctrl-check" "$RECORDER" "$REC" </dev/null
+expect test -n "$(grep -x 'env=USER=v4' "$REC")" -a -n "$(grep 'fd=0 chr' "$REC")" -a -z "$(grep RELAY_CTRL_DIR_FD "$REC")"
+t "check: RELAY_CTRL_DIR_FD on a closed descriptor: warning, RELAY_CTRL_DIR used"
+run "${DIRV[@]}" "${A4[@]}" RELAY_CTRL_DIR_FD=77 -- "$B/relay-ctrl-check" "$RECORDER" "$REC"
+expect test -n "$(grep -x 'env=USER=v4' "$REC")" -a -n "$(grep -E "${MSG_RE}RELAY_CTRL_DIR_FD=77 is not an open directory" "$ERR")"
+t "check: RELAY_CTRL_DIR_FD on a file and no RELAY_CTRL_DIR: warning, no relay, program runs"
+run "${A4[@]}" RELAY_CTRL_DIR_FD=3 -- "$B/relay-ctrl-check" "$RECORDER" "$REC" 5 3<"$ROOT/noexec"
+expect test $rc = 5 -a -z "$(grep RELAYCLIENT "$REC")" -a -n "$(grep 'fd=3 file' "$REC")" -a -n "$(grep -E "${MSG_RE}cannot open the spool for 192.0.2.7" "$ERR")"
+t "check: a program named by its path runs, with the exports"
+run "${DIRV[@]}" "${A4[@]}" -- "$B/relay-ctrl-check" "$RECORDER" "$REC"
+expect test -n "$(grep -x "argv\[0\]=$RECORDER" "$REC")" -a -n "$(grep -x 'env=RELAYCLIENT=' "$REC")"
+t "check: a program found through PATH runs, with the exports"
+run "${DIRV[@]}" "${A4[@]}" PATH="$(dirname "$RECORDER"):/usr/bin:/bin" -- "$B/relay-ctrl-check" "$(basename "$RECORDER")" "$REC"
+expect test -n "$(grep -x "argv\[0\]=$(basename "$RECORDER")" "$REC")" -a -n "$(grep -x 'env=RELAYCLIENT=' "$REC")"
+
 # SPEC 3: the config directory is read only where neither RELAY_CTRL_DIR
 # nor RELAY_CTRL_DIR_FD is in the environment.
 opened_conf() {	# strace output: the files under the config directory opened

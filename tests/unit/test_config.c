@@ -101,12 +101,12 @@ test_env_wins(void **state)
 	(void)state;
 	put("RELAY_CTRL_DIR", "/from/file\n", 11);
 	setenv("RELAY_CTRL_DIR", "/from/env", 1);
-	assert_string_equal(config_get("RELAY_CTRL_DIR"), "/from/env");
+	assert_string_equal(config_get(CF_DIR), "/from/env");
 	unsetenv("RELAY_CTRL_DIR");
-	assert_string_equal(config_get("RELAY_CTRL_DIR"), "/from/file");
+	assert_string_equal(config_get(CF_DIR), "/from/file");
 	/* empty in the environment is set, and wins */
 	setenv("RELAY_CTRL_DIR", "", 1);
-	assert_string_equal(config_get("RELAY_CTRL_DIR"), "");
+	assert_string_equal(config_get(CF_DIR), "");
 	unsetenv("RELAY_CTRL_DIR");
 }
 
@@ -115,10 +115,10 @@ static void
 test_read_eintr(void **state)
 {
 	(void)state;
-	put("A", "value\n", 6);
+	put("RELAY_CTRL_REMOTES", "value\n", 6);
 	wrap_reset();
 	wrap_fail(W_READ, 0, 1, EINTR);
-	assert_string_equal(config_get("A"), "value");
+	assert_string_equal(config_get(CF_REMOTES), "value");
 	assert_int_equal(wrap_calls(W_READ), 2);
 	wrap_reset();
 }
@@ -127,20 +127,23 @@ static void
 test_file_rules(void **state)
 {
 	(void)state;
-	put("A", "first line  \t\nsecond\n", 21);
-	put("B", "", 0);
-	put("C", "\n", 1);
-	put("D", "nul\0after\n", 10);
-	put("E", "no newline", 10);
-	put("F", "x \0 \t\n", 6);
-	assert_string_equal(config_get("A"), "first line");
-	assert_null(config_get("B"));		/* empty file: unset */
-	assert_string_equal(config_get("C"), "");
-	assert_string_equal(config_get("D"), "nul\nafter");	/* as envdir */
+	put("RELAY_CTRL_REMOTES", "first line  \t\nsecond\n", 21);
+	put("RELAY_CTRL_LISTEN", "", 0);
+	put("RELAY_CTRL_PORT", "\n", 1);
+	put("RELAY_CTRL_LEGACY_FROM", "nul\0after\n", 10);
+	put("RELAY_CTRL_KEYFILE", "no newline", 10);
+	put("RELAY_CTRL_TRIES", "x \0 \t\n", 6);
+	assert_string_equal(config_get(CF_REMOTES), "first line");
+	assert_null(config_get(CF_LISTEN));	/* empty file: unset */
+	assert_string_equal(config_get(CF_PORT), "");
+	/* as envdir */
+	assert_string_equal(config_get(CF_LEGACY_FROM), "nul\nafter");
 	/* blanks are cut before a NUL becomes a newline, as envdir does */
-	assert_string_equal(config_get("F"), "x \n");
-	assert_string_equal(config_get("E"), "no newline");
-	assert_null(config_get("MISSING"));
+	assert_string_equal(config_get(CF_TRIES), "x \n");
+	assert_string_equal(config_get(CF_KEYFILE), "no newline");
+	assert_null(config_get(CF_TIMEOUT));
+	/* each value stays where it was read */
+	assert_string_equal(config_get(CF_REMOTES), "first line");
 }
 
 static void
@@ -149,19 +152,24 @@ test_file_hostile(void **state)
 	char path[128], big[CONFIG_VALUE_MAX * 3];
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/DIR", confdir);
+	snprintf(path, sizeof(path), "%s/RELAY_CTRL_LISTEN", confdir);
 	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/FIFO", confdir);
+	snprintf(path, sizeof(path), "%s/RELAY_CTRL_PORT", confdir);
 	mkfifo(path, 0644);
-	snprintf(path, sizeof(path), "%s/LINK", confdir);
+	snprintf(path, sizeof(path), "%s/RELAY_CTRL_KEYFILE", confdir);
 	assert_int_equal(symlink("A", path), 0);
 	put("A", "through link\n", 13);
 	memset(big, 'x', sizeof(big));
-	put("HUGE", big, sizeof(big));
-	assert_null(config_get("DIR"));
-	assert_null(config_get("FIFO"));	/* and did not block */
-	assert_string_equal(config_get("LINK"), "through link");	/* as envdir */
-	assert_int_equal(strlen(config_get("HUGE")), CONFIG_VALUE_MAX);
+	put("RELAY_CTRL_REMOTES", big, sizeof(big));
+	put("RELAY_CTRL_LEGACY_FROM", big, sizeof(big));
+	assert_null(config_get(CF_LISTEN));
+	assert_null(config_get(CF_PORT));	/* and did not block */
+	/* as envdir */
+	assert_string_equal(config_get(CF_KEYFILE), "through link");
+	assert_int_equal(strlen(config_get(CF_REMOTES)), CONFIG_VALUE_MAX);
+	/* two of the longest values, each whole */
+	assert_int_equal(strlen(config_get(CF_LEGACY_FROM)), CONFIG_VALUE_MAX);
+	assert_int_equal(strlen(config_get(CF_REMOTES)), CONFIG_VALUE_MAX);
 }
 
 static void
@@ -170,7 +178,7 @@ test_no_config_dir(void **state)
 	(void)state;
 	setenv("RELAY_CTRL_CONFIG", "/nonexistent/relay-ctrl", 1);
 	config_reset();
-	assert_null(config_get("RELAY_CTRL_DIR"));
+	assert_null(config_get(CF_DIR));
 	assert_int_equal(expiry(), 900);
 }
 
@@ -222,12 +230,12 @@ static void
 test_cached(void **state)
 {
 	(void)state;
-	put("X", "1\n", 2);
+	put("RELAY_CTRL_PORT", "1\n", 2);
 	wrap_reset();
-	assert_string_equal(config_get("X"), "1");
-	assert_string_equal(config_get("X"), "1");
-	assert_null(config_get("Y"));
-	assert_null(config_get("Y"));
+	assert_string_equal(config_get(CF_PORT), "1");
+	assert_string_equal(config_get(CF_PORT), "1");
+	assert_null(config_get(CF_TRIES));
+	assert_null(config_get(CF_TRIES));
 	/* the directory once, then each name once */
 	assert_int_equal(wrap_calls(W_OPENAT), 3);
 	assert_int_equal(wrap_calls(W_OPEN), 0);
@@ -241,16 +249,16 @@ test_dir_not_read_when_spool_in_env(void **state)
 	put("RELAY_CTRL_EXPIRY", "100\n", 4);
 	setenv("RELAY_CTRL_DIR", "/var/spool/relay-ctrl", 1);
 	wrap_reset();
-	assert_null(config_get("RELAY_CTRL_EXPIRY"));
+	assert_null(config_get(CF_EXPIRY));
 	assert_int_equal(wrap_calls(W_OPENAT), 0);
 	unsetenv("RELAY_CTRL_DIR");
 	setenv("RELAY_CTRL_DIR_FD", "7", 1);
 	config_reset();
-	assert_null(config_get("RELAY_CTRL_EXPIRY"));
+	assert_null(config_get(CF_EXPIRY));
 	assert_int_equal(wrap_calls(W_OPENAT), 0);
 	unsetenv("RELAY_CTRL_DIR_FD");
 	config_reset();
-	assert_string_equal(config_get("RELAY_CTRL_EXPIRY"), "100");
+	assert_string_equal(config_get(CF_EXPIRY), "100");
 	assert_int_equal(wrap_calls(W_OPENAT), 2);
 }
 
@@ -264,36 +272,77 @@ test_snapshot(void **state)
 		"RELAY_CTRL_DIR_FD=5", "R", "RELAY_CTRL_", "RELAY_CTRL_DIRX=1",
 		"USER=alice", NULL
 	};
-	char **saved = environ, key[] = "TCPREMOTEIP";
+	char **saved = environ;
 
 	(void)state;
 	environ = env;
 	config_snapshot();
-	assert_string_equal(config_env("RELAY_CTRL_EXPIRY"), "1");
-	assert_string_equal(config_get("RELAY_CTRL_EXPIRY"), "1");
-	assert_string_equal(config_env(key), "192.0.2.7");	/* not a literal */
-	assert_ptr_equal(config_entry("TCPREMOTEIP"), env[4]);
-	assert_ptr_equal(config_entry("USER"), env[10]);
-	assert_null(config_entry("DOMAIN"));
-	assert_string_equal(config_env("RELAY_CTRL_DIR_FD"), "5");
-	assert_null(config_env("RELAY_CTRL_DIR"));
-	assert_string_equal(config_env("TZ"), "UTC");	/* not kept: getenv */
+	assert_string_equal(config_env(CF_EXPIRY), "1");
+	assert_string_equal(config_get(CF_EXPIRY), "1");
+	assert_string_equal(config_env(CF_TCP), "192.0.2.7");
+	assert_ptr_equal(config_entry(CF_TCP), env[4]);
+	assert_ptr_equal(config_entry(CF_USER), env[10]);
+	assert_null(config_entry(CF_DOMAIN));
+	assert_string_equal(config_env(CF_DIR_FD), "5");
+	assert_null(config_env(CF_DIR));
 	/* both entries of a name set twice go */
-	config_unset("RELAY_CTRL_EXPIRY");
-	assert_null(config_env("RELAY_CTRL_EXPIRY"));
+	config_unset(CF_EXPIRY);
+	assert_null(config_env(CF_EXPIRY));
 	assert_null(getenv("RELAY_CTRL_EXPIRY"));
 	assert_string_equal(environ[1], "TCPLOCALIP=192.0.2.1");
-	config_unset("RELAY_CTRL_DIR_FD");
+	config_unset(CF_DIR_FD);
 	assert_null(getenv("RELAY_CTRL_DIR_FD"));
 	assert_string_equal(getenv("RELAY_CTRL_DIRX"), "1");
-	config_unset("RELAY_CTRL_LOG");		/* not set: nothing */
+	config_unset(CF_LOG);		/* not set: nothing */
 	/* the snapshot stays until config_reset */
 	environ = saved;
 	setenv("RELAY_CTRL_LOG_IPS", "1", 1);
-	assert_null(config_env("RELAY_CTRL_LOG_IPS"));
+	assert_null(config_env(CF_LOG_IPS));
 	config_reset();
-	assert_string_equal(config_env("RELAY_CTRL_LOG_IPS"), "1");
+	assert_string_equal(config_env(CF_LOG_IPS), "1");
 	unsetenv("RELAY_CTRL_LOG_IPS");
+}
+
+/*
+ * Every setting is found by the one pass under its own name and no other:
+ * the letter switches of entry_slot cover each, and value "k" for each
+ * name comes back under that setting alone.  Without a snapshot, the same
+ * from the environment, and config_unset takes every entry of a name.
+ */
+static void
+test_every_setting(void **state)
+{
+	char entries[CF_SETTINGS][64], *env[2 * CF_SETTINGS + 1];
+	char **saved = environ;
+	int k, j;
+
+	(void)state;
+	for (k = 0; k < CF_SETTINGS; k++) {
+		assert_int_equal(strlen(config_name(k)), config_name_len(k));
+		snprintf(entries[k], sizeof(entries[k]), "%s=%d",
+		    config_name(k), k);
+		env[k] = entries[k];
+		env[CF_SETTINGS + k] = entries[k];	/* each twice */
+	}
+	env[2 * CF_SETTINGS] = NULL;
+	environ = env;
+	config_snapshot();
+	for (k = 0; k < CF_SETTINGS; k++) {
+		assert_non_null(config_env(k));
+		assert_int_equal(atoi(config_env(k)), k);
+		assert_ptr_equal(config_entry(k), entries[k]);
+	}
+	config_reset();
+	for (k = 0; k < CF_SETTINGS; k++)
+		assert_int_equal(atoi(config_env(k)), k);
+	for (k = 0; k < CF_SETTINGS; k++) {
+		config_unset(k);
+		assert_null(config_env(k));
+		for (j = k + 1; j < CF_SETTINGS; j++)
+			assert_non_null(config_env(j));
+	}
+	assert_null(environ[0]);
+	environ = saved;
 }
 
 int
@@ -315,6 +364,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_dir_not_read_when_spool_in_env, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_setting, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,6 +32,7 @@ int __real_clock_gettime(clockid_t, struct timespec *);
 time_t __real_time(time_t *);
 int __real_setenv(const char *, const char *, int);
 int __real_execvp(const char *, char *const[]);
+int __real_execve(const char *, char *const[], char *const[]);
 int __real_flock(int, int);
 long __real_syscall(long, ...);
 
@@ -284,17 +285,35 @@ __wrap_setenv(const char *name, const char *value, int overwrite)
 	return fails(W_SETENV) ? -1 : __real_setenv(name, value, overwrite);
 }
 
+/* Armed: what would run is kept, and the test goes on at CATCH_EXEC. */
+static void
+catch_exec(char *const argv[])
+{
+	if (!wrap_exec_armed)
+		return;
+	keep(wrap_exec_argv, WRAP_ARGV_MAX, argv);
+	keep(wrap_exec_env, WRAP_ENV_MAX, environ);
+	wrap_exec_armed = 0;
+	longjmp(wrap_exec_jmp, 1);
+}
+
+/* xexec runs a program by path with execve, any other with execvp. */
 int
 __wrap_execvp(const char *file, char *const argv[])
 {
 	if (fails(W_EXECVP))
 		return -1;
-	if (!wrap_exec_armed)
-		return __real_execvp(file, argv);
-	keep(wrap_exec_argv, WRAP_ARGV_MAX, argv);
-	keep(wrap_exec_env, WRAP_ENV_MAX, environ);
-	wrap_exec_armed = 0;
-	longjmp(wrap_exec_jmp, 1);
+	catch_exec(argv);
+	return __real_execvp(file, argv);
+}
+
+int
+__wrap_execve(const char *file, char *const argv[], char *const envp[])
+{
+	if (fails(W_EXECVP))
+		return -1;
+	catch_exec(argv);
+	return __real_execve(file, argv, envp);
 }
 
 int
