@@ -351,43 +351,44 @@ fmt_duration(long long s, char buf[DURATION_SIZE])
 /*
  * 2024-05-01T12:00:00Z, or "" for a time outside the years 0 to 9999.
  * The date from the day number by Howard Hinnant's civil_from_days, in
- * eras of 400 years (146,097 days) from 0000-03-01: musl's gmtime_r
- * would bring its whole calendar code.
+ * eras of 400 years (146,097 days) counted from -0400-03-01, so that
+ * every number is small and positive: musl's gmtime_r would bring its
+ * whole calendar code.
  */
+#define ISO8601_MIN (-62167219200LL)	/* 0000-01-01T00:00:00Z */
+#define ISO8601_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
+#define FROM_ERA0 (62167219200LL + 146097LL * 86400 - 60LL * 86400)
+
 static void
 fmt_iso8601(time_t t, char buf[ISO8601_SIZE])
 {
-	long long days = t / 86400, sec = t % 86400, era, doe, yoe, doy, mp;
-	long long y, m, d;
+	unsigned long days, sec, era, doe, yoe, doy, mp, y, m, d;
 	char *p = buf;
 
-	if (sec < 0) {
-		sec += 86400;
-		days--;
-	}
-	days += 719468;		/* 1970-01-01 from 0000-03-01 */
-	era = (days >= 0 ? days : days - 146096) / 146097;
-	doe = days - era * 146097;
+	buf[0] = '\0';
+	if (t < ISO8601_MIN || t > ISO8601_MAX)
+		return;
+	days = (unsigned long)((t + FROM_ERA0) / 86400);
+	sec = (unsigned long)((t + FROM_ERA0) % 86400);
+	era = days / 146097;
+	doe = days % 146097;
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	mp = (5 * doy + 2) / 153;		/* March is 0 */
 	d = doy - (153 * mp + 2) / 5 + 1;
 	m = mp < 10 ? mp + 3 : mp - 9;
-	y = yoe + era * 400 + (m <= 2);
-	buf[0] = '\0';
-	if (y < 0 || y > 9999)
-		return;
-	p = fmt_decimal(p, (unsigned long long)y, 4);
+	y = yoe + era * 400 + (m <= 2) - 400;
+	p = fmt_decimal(p, y, 4);
 	*p++ = '-';
-	p = fmt_decimal(p, (unsigned long long)m, 2);
+	p = fmt_decimal(p, m, 2);
 	*p++ = '-';
-	p = fmt_decimal(p, (unsigned long long)d, 2);
+	p = fmt_decimal(p, d, 2);
 	*p++ = 'T';
-	p = fmt_decimal(p, (unsigned long long)sec / 3600, 2);
+	p = fmt_decimal(p, sec / 3600, 2);
 	*p++ = ':';
-	p = fmt_decimal(p, (unsigned long long)sec / 60 % 60, 2);
+	p = fmt_decimal(p, sec / 60 % 60, 2);
 	*p++ = ':';
-	p = fmt_decimal(p, (unsigned long long)sec % 60, 2);
+	p = fmt_decimal(p, sec % 60, 2);
 	*p++ = 'Z';
 	*p = '\0';
 }

@@ -106,51 +106,37 @@ is_control(unsigned long c)
 	    (c >= 0x2066 && c <= 0x2069);
 }
 
+/*
+ * ESC_HUMAN and ESC_TSV: the same but that a terminal's line gets no
+ * UTF-8 (every byte past ASCII is one column there) and no "\t" names.
+ */
 static void
-human(struct dest *o, const unsigned char *p, size_t n)
+text(struct dest *o, const unsigned char *p, size_t n, int tsv)
 {
-	size_t run;
-
-	while (n > 0) {
-		run = plain_run(p, n);
-		if (run == 0 && *p == '"')
-			run = 1;
-		if (run > 0)
-			put(o, p, run);
-		else if (*p == '\\')
-			put(o, "\\\\", 2);
-		else
-			put_hex_byte(o, *p);
-		run = run ? run : 1;
-		p += run;
-		n -= run;
-	}
-}
-
-static void
-tsv(struct dest *o, const unsigned char *p, size_t n)
-{
-	unsigned long c;
+	unsigned long c = 0;
 	size_t len, i;
 
 	while (n > 0) {
-		if ((len = plain_run(p, n)) > 0) {
-			put(o, p, len);
-		} else if ((len = utf8_seq(p, n, &c)) == 0 || is_control(c)) {
+		if ((len = plain_run(p, n)) > 0 || *p == '"') {
 			len = len ? len : 1;
+			put(o, p, len);
+		} else if (*p == '\\') {
+			len = 1;
+			put(o, "\\\\", 2);
+		} else if (!tsv || (len = utf8_seq(p, n, &c)) == 0 ||
+		    is_control(c)) {
+			len = tsv && len ? len : 1;
 			for (i = 0; i < len; i++) {
-				if (p[i] == '\t')
+				if (tsv && p[i] == '\t')
 					put(o, "\\t", 2);
-				else if (p[i] == '\n')
+				else if (tsv && p[i] == '\n')
 					put(o, "\\n", 2);
-				else if (p[i] == '\r')
+				else if (tsv && p[i] == '\r')
 					put(o, "\\r", 2);
 				else
 					put_hex_byte(o, p[i]);
 			}
-		} else if (c == '\\')
-			put(o, "\\\\", 2);
-		else
+		} else
 			put(o, p, len);
 		p += len;
 		n -= len;
@@ -197,12 +183,10 @@ escape(struct dest *o, enum esc_rule rule, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	if (rule == ESC_TSV)
-		tsv(o, p, n);
-	else if (rule == ESC_JSON)
+	if (rule == ESC_JSON)
 		json(o, p, n);
 	else
-		human(o, p, n);
+		text(o, p, n, rule == ESC_TSV);
 }
 
 /*
