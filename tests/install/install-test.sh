@@ -607,7 +607,7 @@ EOF
 			if [ "$rc" = 0 ] && [ "${got##* }" = musl-tools ] && ! grep -q 'gcc libc6-dev\|make' <<<"$got" &&
 			    ! is_glibc "$work/jail-musl/bin/relayctl" && [ "$(wc -c <"$work/jail-musl/bin/relayctl")" -lt "$musl_max" ] &&
 			    file "$work/jail-musl/bin/relayctl" | grep -q 'statically linked'; then
-				pass "as root, gcc but no musl: apt-get installs musl-tools only, and the musl build (under 96 KiB, static, no glibc) is installed"
+				pass "as root, gcc but no musl: apt-get installs musl-tools only, and the musl build (under 64 KiB, static, no glibc) is installed"
 			else
 				fail "as root, gcc but no musl (exit $rc, apt-get: $got)" "$(grep -v ': installed\|unchanged' "$work/apt2.log" | tail -n 8)"
 			fi
