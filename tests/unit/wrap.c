@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -322,16 +323,19 @@ __wrap_flock(int fd, int op)
 	return fails(W_FLOCK) ? -1 : __real_flock(fd, op);
 }
 
-/* The calls relayctl makes: at most six integer or pointer arguments (mmap). */
+/*
+ * The calls relayctl makes: at most five integer or pointer arguments, and
+ * mmap's six (a sixth read from any other call would be past its frame).
+ */
 long
 __wrap_syscall(long n, ...)
 {
-	long x[6];
+	long x[6] = { 0 };
 	va_list ap;
 	int i;
 
 	va_start(ap, n);
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < (n == SYS_mmap ? 6 : 5); i++)
 		x[i] = va_arg(ap, long);
 	va_end(ap);
 	if (fails(W_SYSCALL))
