@@ -362,8 +362,9 @@ fmt_duration(long long s, char buf[DURATION_SIZE])
 static void
 fmt_iso8601(time_t t, char buf[ISO8601_SIZE])
 {
-	unsigned long days, sec, era, doe, yoe, doy, mp, y, m, d;
+	unsigned long days, sec, era, doe, yoe, doy, mp, y, m, d, v[6];
 	char *p = buf;
+	int i;
 
 	buf[0] = '\0';
 	if (t < ISO8601_MIN || t > ISO8601_MAX)
@@ -378,18 +379,16 @@ fmt_iso8601(time_t t, char buf[ISO8601_SIZE])
 	d = doy - (153 * mp + 2) / 5 + 1;
 	m = mp < 10 ? mp + 3 : mp - 9;
 	y = yoe + era * 400 + (m <= 2) - 400;
-	p = fmt_decimal(p, y, 4);
-	*p++ = '-';
-	p = fmt_decimal(p, m, 2);
-	*p++ = '-';
-	p = fmt_decimal(p, d, 2);
-	*p++ = 'T';
-	p = fmt_decimal(p, sec / 3600, 2);
-	*p++ = ':';
-	p = fmt_decimal(p, sec / 60 % 60, 2);
-	*p++ = ':';
-	p = fmt_decimal(p, sec % 60, 2);
-	*p++ = 'Z';
+	v[0] = y;
+	v[1] = m;
+	v[2] = d;
+	v[3] = sec / 3600;
+	v[4] = sec / 60 % 60;
+	v[5] = sec % 60;
+	for (i = 0; i < 6; i++) {
+		p = fmt_decimal(p, v[i], i ? 2 : 4);
+		*p++ = "--T::Z"[i];
+	}
 	*p = '\0';
 }
 
