@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/cold.h"
 #include "lib/escape.h"
 #include "lib/fmt.h"
 #include "lib/msg.h"
@@ -116,7 +117,7 @@ help(struct out *o)
 static int
 unknown(const char *name)
 {
-	static char buf[OUT_SIZE];
+	static char buf[OUT_SIZE] COLD;
 	struct out err = { 2, 0, 0, 0, sizeof(buf), buf };
 	char shown[VISIBLE_SIZE];
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../lib/address.h"
+#include "../lib/cold.h"
 #include "../lib/dir.h"
 #include "../lib/escape.h"
 #include "../lib/fmt.h"
@@ -235,7 +236,7 @@ lock_spool(int dir)
 static int
 sweep(struct age *a)
 {
-	static struct dir dir;
+	static struct dir dir COLD;
 	const struct dirent *d;
 	int e;
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../lib/address.h"
+#include "../lib/cold.h"
 #include "../lib/config.h"
 #include "../lib/dir.h"
 #include "../lib/escape.h"
@@ -222,7 +223,7 @@ send_round(struct round *w)
 static void
 tell_remotes(struct job *j)
 {
-	static struct round w;
+	static struct round w COLD;
 	struct remote *r;
 	long i;
 
@@ -251,7 +252,7 @@ tell_remotes(struct job *j)
 static void
 close_from_3(void)
 {
-	static struct dir d;
+	static struct dir d COLD;
 	const struct dirent *e;
 	struct rlimit rl;
 	long fd, top = CLOSE_FALLBACK_MAX;
@@ -467,7 +468,7 @@ int
 send_main(int argc, char **argv)
 {
 	char **next = chain_args(argv);
-	static struct job j;
+	static struct job j COLD;
 	int go;
 
 	(void)argc;

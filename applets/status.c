@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../lib/address.h"
+#include "../lib/cold.h"
 #include "../lib/dir.h"
 #include "../lib/escape.h"
 #include "../lib/fmt.h"
@@ -211,7 +212,7 @@ scan_one(struct status *s, const struct dirent *d, struct listing *ls)
 static int
 scan(struct status *s, struct listing *ls)
 {
-	static struct dir dir;
+	static struct dir dir COLD;
 	const struct dirent *d;
 
 	dir_start(&dir, s->dir);

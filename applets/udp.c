@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../lib/address.h"
+#include "../lib/cold.h"
 #include "../lib/config.h"
 #include "../lib/escape.h"
 #include "../lib/fmt.h"
@@ -607,7 +608,7 @@ drop_privileges(void)
 int
 udp_main(int argc, char **argv)
 {
-	static struct udp u;	/* 100 KiB: not on the stack */
+	static struct udp u COLD;	/* 100 KiB: not on the stack */
 	int i;
 
 	(void)argv;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cold.h"
 #include "config.h"
 
 #define PREFIX "RELAY_CTRL_"
@@ -65,7 +66,7 @@ extern char **environ;
  */
 static const char *file_value[CF_SETTINGS];
 static unsigned long file_read;	/* a bit each */
-static char pool[CF_SETTINGS * (CONFIG_VALUE_MAX + 1)];
+static char pool[CF_SETTINGS * (CONFIG_VALUE_MAX + 1)] COLD;
 static size_t pool_used;
 static int confdir = -2;	/* -2: not opened yet, -1: none */
 

@@ -3,10 +3,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cold.h"
 #include "msg.h"
 #include "out.h"
 
-static char stdout_buf[OUT_SIZE];
+static char stdout_buf[OUT_SIZE] COLD;
 struct out out_stdout = { 1, 0, 0, 0, sizeof(stdout_buf), stdout_buf };
 
 /* 0, or -1 with errno: the first error, which stays. */
