@@ -82,6 +82,15 @@ config_name_len(enum setting k)
 	return names[k].len;
 }
 
+/* Not in config_snapshot: check's snapshot is its first, on zeroed memory. */
+static void
+forget_snapshot(void)
+{
+	memset(snap, 0, sizeof(snap));
+	memset(snap_entry, 0, sizeof(snap_entry));
+	snap_dup = 0;
+}
+
 /*
  * Forgets what was read.  Only the unit tests call it, and they must: they
  * run many cases, each with its own settings, in one process, where an
@@ -90,6 +99,7 @@ config_name_len(enum setting k)
 void
 config_reset(void)
 {
+	forget_snapshot();
 	file_read = 0;
 	pool_used = 0;
 	if (confdir >= 0)
@@ -215,9 +225,8 @@ config_snapshot(void)
 	char **e;
 	int k;
 
-	memset(snap, 0, sizeof(snap));
-	memset(snap_entry, 0, sizeof(snap_entry));
-	snap_dup = 0;
+	if (snapped)
+		forget_snapshot();
 	for (e = environ; *e != NULL; e++) {
 		if ((k = entry_slot(*e, &v)) < 0)
 			continue;

@@ -708,10 +708,27 @@ static const char *
 entry_end(const char *buf, const char *end, int *plain)
 {
 	*plain = 1;
-	for (; buf < end && *buf != '\0'; buf++)
-		if ((unsigned char)*buf < 0x20 || *buf == 0x7f)
+	for (; buf < end; buf++)	/* the NUL is a control character too */
+		if ((unsigned char)*buf < 0x20 || *buf == 0x7f) {
+			if (*buf == '\0')
+				break;
 			*plain = 0;
+		}
 	return buf;
+}
+
+/* Does the entry of len bytes start with key?  No memcmp call: a few bytes. */
+static int
+has_key(const char *entry, size_t len, const char *key, size_t klen)
+{
+	size_t i;
+
+	if (len < klen)
+		return 0;
+	for (i = 0; i < klen; i++)
+		if (entry[i] != key[i])
+			return 0;
+	return 1;
 }
 
 /* As record_value_ok: the key holds no control character. */
@@ -719,7 +736,7 @@ static int
 take(const char *entry, size_t len, int plain, const char *key, size_t klen,
     char *dst)
 {
-	if (len < klen || memcmp(entry, key, klen) != 0)
+	if (!has_key(entry, len, key, klen))
 		return 0;
 	entry += klen;
 	len -= klen;
