@@ -19,6 +19,7 @@
 #include "fmt.h"
 #include "key.h"
 #include "msg.h"
+#include "proc.h"
 #include "spool.h"
 
 #define OPEN_RECORD (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
@@ -612,21 +613,11 @@ keep_only(int fd)
  * The wait for age runs in a process of its own, detached, holding none of
  * the login's descriptors, so that the login goes on at once.
  */
-/*
- * fork(2) by its system call: musl's fork() takes and resets the locks of
- * a threaded program (1.2 KiB of code), and relayctl has one thread.
- */
-static pid_t
-fork_plain(void)
-{
-	return (pid_t)syscall(SYS_clone, SIGCHLD, 0L, 0L, 0L, 0L);
-}
-
 static void
 restore_later(int dir, const char *name, const char *content, size_t len,
     const struct timespec *now)
 {
-	pid_t pid = fork_plain();
+	pid_t pid = proc_fork();
 
 	if (pid < 0) {
 		warn("cannot start a process to write record for %s again "
@@ -639,7 +630,7 @@ restore_later(int dir, const char *name, const char *content, size_t len,
 			;
 		return;
 	}
-	if (fork_plain() != 0)
+	if (proc_fork() != 0)
 		_exit(0);
 	setsid();
 	keep_only(dir);
