@@ -1,5 +1,7 @@
 /* Plays Postfix's smtpd against a policy server over one connection, one request at a time, and reports requests per second; see bench/run.sh. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +93,27 @@ read_answer(int fd)
 	}
 }
 
+/*
+ * Both ends on the CPU this one runs on, the server inheriting it: one
+ * request and its answer then cost two switches between processes on one
+ * CPU, what relayctl controls.  Left to the scheduler, on a virtual machine
+ * the figure measured how fast the hypervisor wakes the other CPU: 15,000
+ * to 140,000 requests a second for the same binary, run to run.
+ */
+static void
+pin_to_one_cpu(void)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) != 0)
+		perror("policyload: sched_setaffinity (left unpinned)");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -110,6 +133,7 @@ main(int argc, char **argv)
 	addr[0] = argv[2];
 	addr[1] = argv[3];
 	signal(SIGPIPE, SIG_IGN);
+	pin_to_one_cpu();
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
 		perror("policyload: socketpair");
 		return 111;
