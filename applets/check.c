@@ -1,6 +1,5 @@
 /* Hot path, once per SMTP connection: grant $RELAYCLIENT if the client's record is fresh, then run the SMTP daemon; see relay-ctrl-check(8). */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,6 +15,26 @@ struct verdict {
 	const char *why;	/* for RELAY_CTRL_LOG_IPS */
 	struct lookup look;	/* look.rec: what is exported */
 };
+
+/*
+ * RELAY_CTRL_DIR_FD's number, not looked at (an fstat, a system call a
+ * connection), or -1: the lookup tells when it names no directory.
+ */
+static int
+trusted_fd(void)
+{
+	long fd;
+
+	return parse_number(config_env(CF_DIR_FD), &fd) == 0 ? (int)fd : -1;
+}
+
+/* Did the lookup in trusted_fd's descriptor find it is no directory? */
+static int
+not_dir(const struct lookup *l)
+{
+	return l->found == REC_UNREADABLE && (l->err == EBADF ||
+	    l->err == ENOTDIR);
+}
 
 /*
  * 0, or -1 when dir, taken on trust, turned out to be no directory:
@@ -35,7 +54,7 @@ judge(int dir, const char *addr, struct verdict *v, int trusted)
 	struct lookup *l = &v->look;
 
 	spool_lookup(dir, addr, &f, LOOK_EXEC, l, record_warn, &note);
-	if (trusted && spool_not_dir(l))
+	if (trusted && not_dir(l))
 		return -1;
 	v->why = why[l->found];
 	if (f.now == (time_t)-1) {
@@ -64,7 +83,7 @@ static void
 look_up(const char *addr, struct verdict *v)
 {
 	char what[256];
-	int dir = spool_trusted_fd();
+	int dir = trusted_fd();
 
 	if (dir >= 0 && judge(dir, addr, v, 1) == 0) {
 		spool_close(dir);

@@ -47,27 +47,6 @@ spool_env_fd(void)
 }
 
 /*
- * check's way in: RELAY_CTRL_DIR_FD's number, not looked at (an fstat, a
- * system call a connection), or -1.  The caller's lookup tells when it
- * names no directory (spool_not_dir), and then asks spool_open.
- */
-int
-spool_trusted_fd(void)
-{
-	long fd;
-
-	return parse_number(config_env(CF_DIR_FD), &fd) == 0 ? (int)fd : -1;
-}
-
-/* Did a lookup in spool_trusted_fd's descriptor find it is no directory? */
-int
-spool_not_dir(const struct lookup *l)
-{
-	return l->found == REC_UNREADABLE && (l->err == EBADF ||
-	    l->err == ENOTDIR);
-}
-
-/*
  * RELAY_CTRL_DIR_FD first: it was opened by chdir while still root, and is
  * the only way into a 0700 spool.  A value that is not an open directory is
  * left alone and RELAY_CTRL_DIR is tried instead.  Returns a descriptor

@@ -40,7 +40,6 @@ struct reject_note {
 void record_warn(const char *entry, size_t len, const char *why, void *note);
 
 int spool_env_fd(void);
-int spool_trusted_fd(void);
 int spool_open(char *what, size_t whatsize);
 void spool_what(char *what, size_t size);
 const char *spool_strerror(int e);
@@ -92,7 +91,6 @@ struct lookup {
 	struct record rec;	/* read: what check would export */
 };
 
-int spool_not_dir(const struct lookup *l);
 void spool_lookup(int dir, const char *name, struct freshness *f,
     enum look want, struct lookup *l, record_reject_fn *reject, void *ctx);
 const char *lookup_why(const struct lookup *l);
